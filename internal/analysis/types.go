@@ -1,0 +1,55 @@
+// Package analysis reviews a postmortem document: required sections, blameless
+// language and action items. It is pure: text and a Config in, findings out.
+package analysis
+
+// Severity ranks a finding. "error" fails an enforcing check; "warning" and
+// "info" are reported but never fail it on their own.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// SectionSpec names a required section and the headings accepted for it.
+// Matching is case- and punctuation-insensitive.
+type SectionSpec struct {
+	Name    string   `yaml:"name" json:"name"`
+	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
+}
+
+// RuleOverrides is how a repository's policy adjusts the default rule set:
+// disable rules by id, change their severity, or add rules of its own.
+type RuleOverrides struct {
+	Disable  []string            `yaml:"disable,omitempty" json:"disable,omitempty"`
+	Severity map[string]Severity `yaml:"severity,omitempty" json:"severity,omitempty"`
+	Add      []Rule              `yaml:"add,omitempty" json:"add,omitempty"`
+}
+
+// Config is everything one analysis run needs.
+type Config struct {
+	// RequiredSections must be present, non-empty and no longer placeholder text.
+	RequiredSections []SectionSpec
+	// Rules are the language rules in force (defaults with overrides applied).
+	Rules []Rule
+	// Placeholders are template prompt texts; a section whose only content is
+	// one of these counts as unfilled.
+	Placeholders []string
+	// ActionItemDefaults gives a due date offset (days after the postmortem
+	// date) by priority when an item has none, e.g. {"P1": 14}.
+	ActionItemDueDays map[string]int
+}
+
+// Finding is one problem at one place in a file.
+type Finding struct {
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Column     int      `json:"column"`
+	EndLine    int      `json:"end_line,omitempty"`
+	EndColumn  int      `json:"end_column,omitempty"`
+	Rule       string   `json:"rule"`
+	Severity   Severity `json:"severity"`
+	Message    string   `json:"message"`
+	Suggestion string   `json:"suggestion"`
+}
