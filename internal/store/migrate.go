@@ -191,4 +191,3 @@ func stripComments(s string) string {
 	}
 	return b.String()
 }
-

@@ -1,0 +1,40 @@
+// Package event is the seam between webhook intake and the product's
+// features: a Handler decides from a delivery alone whether it needs work,
+// and later does that work inside a durable, retried job.
+package event
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Delivery is one webhook delivery as a job sees it.
+type Delivery struct {
+	ID             string          `json:"id"`
+	Event          string          `json:"event"`
+	Action         string          `json:"action,omitempty"`
+	InstallationID int64           `json:"installation_id"`
+	RepoID         int64           `json:"repo_id,omitempty"`
+	Owner          string          `json:"owner,omitempty"`
+	Repo           string          `json:"repo,omitempty"`
+	Sender         string          `json:"sender,omitempty"`
+	Payload        json.RawMessage `json:"payload"`
+}
+
+// Decode unmarshals the delivery's payload into v (a go-github event type).
+func (d *Delivery) Decode(v any) error { return json.Unmarshal(d.Payload, v) }
+
+// Handler is one feature's view of webhooks.
+type Handler interface {
+	// Name is stable: it is part of each job's uniqueness key.
+	Name() string
+	// Events lists the webhook event types the handler reads.
+	Events() []string
+	// Wants decides, from the delivery alone and without I/O, whether it
+	// needs work. It runs while GitHub waits for the acknowledgement.
+	Wants(d *Delivery) bool
+	// Work does the delivery's work inside a job. It may run more than once
+	// (retries, crashes), so every side effect must be checked before it is
+	// made.
+	Work(ctx context.Context, d *Delivery) error
+}

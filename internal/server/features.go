@@ -1,0 +1,12 @@
+package server
+
+import (
+	"github.com/postmortem-bot/postmortem-bot/internal/feature"
+)
+
+// ProductFeatures builds every feature the app ships.
+func ProductFeatures(env *feature.Env) ([]feature.Feature, error) {
+	return []feature.Feature{
+		newInstallations(env),
+	}, nil
+}
