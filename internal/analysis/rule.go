@@ -8,4 +8,27 @@ type Rule struct {
 	Severity   Severity `yaml:"severity" json:"severity"`
 	Message    string   `yaml:"message" json:"message"`
 	Suggestion string   `yaml:"suggestion" json:"suggestion"`
+
+	// Kind says how the rule matches: "phrase" (word sequences), "pattern"
+	// (an RE2 regular expression over the sentence) or "person-blame" (a
+	// phrase that only counts when a person is its subject).
+	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// Phrases are matched on word boundaries, case-insensitively.
+	Phrases []string `yaml:"phrases,omitempty" json:"phrases,omitempty"`
+	// Pattern is an RE2 expression for kind "pattern".
+	Pattern string `yaml:"pattern,omitempty" json:"pattern,omitempty"`
+	// Subject narrows a match to sentences where a person is involved:
+	// "any" (default for phrase and pattern), "person" (a person is the
+	// subject before the match, default for person-blame), "person-after"
+	// (a person follows, as in "caused by @kim"), "person-possessor" (a
+	// person's possessive comes before, as in "Priya's fault").
+	Subject string `yaml:"subject,omitempty" json:"subject,omitempty"`
+	// UnlessFollowedBy and UnlessPrecededBy list words that make a match
+	// innocent ("lazy loading", "just after", "should have a secondary").
+	UnlessFollowedBy []string `yaml:"unless_followed_by,omitempty" json:"unless_followed_by,omitempty"`
+	UnlessPrecededBy []string `yaml:"unless_preceded_by,omitempty" json:"unless_preceded_by,omitempty"`
+	// Sections limits the rule to these sections; ExemptSections excludes
+	// sections. Both use the canonical section names or heading texts.
+	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`
+	ExemptSections []string `yaml:"exempt_sections,omitempty" json:"exempt_sections,omitempty"`
 }

@@ -1,0 +1,292 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+// Analyze reviews one postmortem: file names it in findings, src is its
+// content. It never panics; unreadable input yields a finding.
+func Analyze(file string, src []byte, cfg Config) Result {
+	res := Result{File: file, Findings: []Finding{}, MissingSections: []string{}, Sections: []Section{}, ActionItems: []ActionItem{}}
+	if f, ok := checkFile(file, src); !ok {
+		res.Findings = append(res.Findings, f)
+		return res
+	}
+	doc, unclosed := parseDocument(src)
+	fs := &findingSink{doc: doc, file: file}
+	if unclosed {
+		fs.addAbs(0, RuleFrontMatter, SeverityWarning, "Front matter opens with --- but never closes; it is read as Markdown.", "Close the front matter with a line containing only ---.")
+	}
+	body := doc.body()
+	heads := collectHeadings(doc, cfg.RequiredSections)
+	for i, h := range heads {
+		if h.level == 1 && res.Title == "" {
+			res.Title = h.text
+		}
+		name := h.text
+		if h.spec != nil {
+			name = h.spec.Name
+		}
+		endLine, _ := doc.position(max(sectionEnd(heads, i, len(body))-1, h.start))
+		res.Sections = append(res.Sections, Section{Name: name, Heading: h.text, Level: h.level, Line: h.line, EndLine: endLine})
+	}
+	res.MissingSections = checkSections(doc, heads, cfg, fs, &res.ActionItems)
+	comments := judgeLanguage(doc, heads, cfg.Rules, fs)
+	sups := suppressions(doc, comments)
+	for _, f := range fs.findings {
+		if !suppressed(f, sups) {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	sortFindings(res.Findings)
+	return res
+}
+
+// checkFile rejects input that is not a Markdown text file of sane size.
+func checkFile(file string, src []byte) (Finding, bool) {
+	f := Finding{File: file, Line: 1, Column: 1, Severity: SeverityError}
+	switch {
+	case len(src) > MaxFileSize:
+		f.Rule = RuleFileTooLarge
+		f.Message = fmt.Sprintf("The file is %d bytes; postmortems over %d bytes are not analysed.", len(src), MaxFileSize)
+		f.Suggestion = "Move logs and large attachments out of the postmortem and link to them."
+	case bytes.IndexByte(src, 0) >= 0:
+		f.Rule = RuleFileUnreadable
+		f.Message = "The file contains NUL bytes; it looks binary, not Markdown."
+		f.Suggestion = "Postmortems must be UTF-8 Markdown text."
+	case !utf8.Valid(src):
+		f.Rule = RuleFileInvalidUTF8
+		off := firstInvalidUTF8(src)
+		f.Line = bytes.Count(src[:off], []byte{'\n'}) + 1
+		f.Column = utf8.RuneCount(src[bytes.LastIndexByte(src[:off], '\n')+1:off]) + 1
+		f.Message = fmt.Sprintf("The file is not valid UTF-8 (first bad byte at offset %d).", off)
+		f.Suggestion = "Save the file as UTF-8."
+	default:
+		return Finding{}, true
+	}
+	return f, false
+}
+
+func firstInvalidUTF8(src []byte) int {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(src)
+}
+
+// findingSink collects findings with positions resolved.
+type findingSink struct {
+	doc      *document
+	file     string
+	findings []Finding
+}
+
+func (s *findingSink) add(bodyOff int, rule string, sev Severity, msg, suggestion string) {
+	s.addAbs(s.doc.base+max(bodyOff, 0), rule, sev, msg, suggestion)
+}
+
+func (s *findingSink) addAbs(off int, rule string, sev Severity, msg, suggestion string) {
+	line, col := s.doc.positionAbs(off)
+	s.findings = append(s.findings, Finding{File: s.file, Line: line, Column: col, Rule: rule, Severity: sev, Message: msg, Suggestion: suggestion})
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		if fs[i].Column != fs[j].Column {
+			return fs[i].Column < fs[j].Column
+		}
+		return fs[i].Rule < fs[j].Rule
+	})
+}
+
+// collectHeadings lists the document's headings in order.
+func collectHeadings(doc *document, specs []SectionSpec) []heading {
+	var heads []heading
+	src := doc.body()
+	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			return ast.WalkContinue, nil
+		}
+		start := lineStartOf(src, max(nodeStart(h), 0))
+		hd := heading{level: h.Level, text: inlineString(h, src), start: start}
+		hd.line, _ = doc.position(start)
+		hd.contentStart = start
+		if l := h.Lines(); l.Len() > 0 {
+			hd.contentStart = lineEndOf(src, l.At(l.Len()-1).Stop)
+		} else {
+			hd.contentStart = lineEndOf(src, start)
+		}
+		hd.spec = matchSection(specs, hd.text)
+		heads = append(heads, hd)
+		return ast.WalkSkipChildren, nil
+	})
+	return heads
+}
+
+func lineStartOf(src []byte, off int) int {
+	return bytes.LastIndexByte(src[:min(off, len(src))], '\n') + 1
+}
+
+func lineEndOf(src []byte, off int) int {
+	off = min(off, len(src))
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		return off + i + 1
+	}
+	return len(src)
+}
+
+// sectionEnd is where heading i's section stops: the next heading of the
+// same or a higher level.
+func sectionEnd(heads []heading, i, bodyLen int) int {
+	for j := i + 1; j < len(heads); j++ {
+		if heads[j].level <= heads[i].level {
+			return heads[j].start
+		}
+	}
+	return bodyLen
+}
+
+// checkSections reports missing, empty and unfilled required sections, the
+// timeline's timestamps and the action items; it returns missing names.
+func checkSections(doc *document, heads []heading, cfg Config, fs *findingSink, items *[]ActionItem) []string {
+	missing := []string{}
+	placeholders := make(map[string]bool, len(cfg.Placeholders))
+	for _, p := range cfg.Placeholders {
+		if n := normalizeName(p); n != "" {
+			placeholders[n] = true
+		}
+	}
+	body := doc.body()
+	for si := range cfg.RequiredSections {
+		spec := &cfg.RequiredSections[si]
+		hi := -1
+		for i := range heads {
+			if heads[i].spec == spec {
+				hi = i
+				break
+			}
+		}
+		if hi < 0 {
+			missing = append(missing, spec.Name)
+			fs.addAbs(0, RuleSectionMissing, SeverityError, fmt.Sprintf("The required section %q is missing.", spec.Name),
+				fmt.Sprintf("Add a \"## %s\" heading with its content.", spec.Name))
+			continue
+		}
+		h := heads[hi]
+		end := sectionEnd(heads, hi, len(body))
+		raw := string(body[min(h.contentStart, end):end])
+		switch sectionContent(raw, placeholders) {
+		case contentEmpty:
+			fs.add(h.start, RuleSectionEmpty, SeverityError, fmt.Sprintf("The section %q is empty.", spec.Name), "Fill in the section; comments do not count as content.")
+			continue
+		case contentPlaceholder:
+			fs.add(h.start, RuleSectionPlaceholder, SeverityError, fmt.Sprintf("The section %q still holds template placeholder text.", spec.Name), "Replace the prompt with what happened.")
+			continue
+		}
+		switch normalizeName(spec.Name) {
+		case "timeline":
+			if !hasTimestamp(raw) {
+				fs.add(h.start, RuleTimelineNoTime, SeverityError, "The timeline has no timestamped entry.", "Start entries with a time, such as 09:41 or 2026-03-04 09:41 UTC.")
+			}
+		case normalizeName(actionItemsName):
+			got := parseActionItems(doc, h.contentStart, end, fs)
+			if len(got) == 0 && !hasFindingAfter(fs, h.line, RuleActionItemBad) {
+				fs.add(h.start, RuleActionItemsNone, SeverityError, "The action items section lists no action items.", "List each follow-up as a task: - [ ] What (owner: @login, due: YYYY-MM-DD).")
+			}
+			*items = append(*items, got...)
+		}
+	}
+	return missing
+}
+
+func hasFindingAfter(fs *findingSink, line int, rule string) bool {
+	for _, f := range fs.findings {
+		if f.Rule == rule && f.Line >= line {
+			return true
+		}
+	}
+	return false
+}
+
+// judgeLanguage runs the language rules over prose outside code, quotes and
+// HTML, and returns the HTML comments it met (for suppression directives).
+func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink) []htmlComment {
+	m := newLanguageMatcher(rules)
+	src := doc.body()
+	var comments []htmlComment
+	var b blockText
+	var hits []languageHit
+	hi := 0
+	var stack []heading
+	sectionKey := ""
+	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := n.(type) {
+		case *ast.Heading:
+			if hi < len(heads) {
+				h := heads[hi]
+				hi++
+				for len(stack) > 0 && stack[len(stack)-1].level >= h.level {
+					stack = stack[:len(stack)-1]
+				}
+				stack = append(stack, h)
+				sectionKey = sectionKeyOf(stack)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock:
+			comments = append(comments, htmlBlockComment(t, src))
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.Blockquote:
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock, *east.TableCell:
+			b.reset()
+			collectInline(n, src, &b, &comments)
+			if len(m.rules) == 0 {
+				return ast.WalkSkipChildren, nil
+			}
+			textStr := string(b.buf)
+			for _, sb := range sentenceBounds(textStr) {
+				hits = m.judge(textStr[sb[0]:sb[1]], sectionKey, hits[:0])
+				for _, h := range hits {
+					fs.add(b.srcOffset(sb[0]+h.start), h.rule.ID, h.rule.Severity, h.rule.Message, h.rule.Suggestion)
+					last := &fs.findings[len(fs.findings)-1]
+					last.EndLine, last.EndColumn = doc.position(b.srcOffset(sb[0] + h.end))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return comments
+}
+
+// sectionKeyOf names the section prose belongs to: the innermost heading
+// that is a required section, else the innermost heading.
+func sectionKeyOf(stack []heading) string {
+	for i := len(stack) - 1; i >= 0; i-- {
+		if stack[i].spec != nil {
+			return normalizeName(stack[i].spec.Name)
+		}
+	}
+	return strings.ToLower(normalizeName(stack[len(stack)-1].text))
+}

@@ -1,0 +1,183 @@
+package analysis
+
+import (
+	"bytes"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// markdown parses CommonMark with the GFM tables, task lists and
+// strikethrough. Parsers keep no state between Parse calls.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList)).Parser()
+
+// document is a parsed postmortem with the positions the checks need.
+type document struct {
+	src        []byte // the whole file
+	base       int    // offset of the Markdown body (after front matter)
+	root       ast.Node
+	lineStarts []int
+}
+
+// parseDocument parses src, skipping YAML front matter. unclosed reports
+// front matter that opens but never closes (then the whole file is parsed).
+func parseDocument(src []byte) (doc *document, unclosed bool) {
+	doc = &document{src: src, lineStarts: lineStarts(src)}
+	base, unclosed := frontMatterEnd(src)
+	doc.base = base
+	doc.root = markdown.Parse(text.NewReader(src[base:]))
+	return doc, unclosed
+}
+
+func lineStarts(src []byte) []int {
+	starts := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// frontMatterEnd returns the body offset after "---" front matter.
+func frontMatterEnd(src []byte) (int, bool) {
+	if !bytes.HasPrefix(src, []byte("---\n")) && !bytes.HasPrefix(src, []byte("---\r\n")) {
+		return 0, false
+	}
+	off := bytes.IndexByte(src, '\n') + 1
+	for off < len(src) {
+		end := bytes.IndexByte(src[off:], '\n')
+		line := src[off:]
+		next := len(src)
+		if end >= 0 {
+			line = src[off : off+end]
+			next = off + end + 1
+		}
+		line = bytes.TrimRight(line, "\r ")
+		if string(line) == "---" || string(line) == "..." {
+			return next, false
+		}
+		off = next
+	}
+	return 0, true
+}
+
+// position turns a body offset into a 1-based line and character column.
+func (d *document) position(bodyOff int) (line, col int) {
+	return d.positionAbs(d.base + bodyOff)
+}
+
+func (d *document) positionAbs(off int) (line, col int) {
+	off = min(max(off, 0), len(d.src))
+	i := sort.Search(len(d.lineStarts), func(i int) bool { return d.lineStarts[i] > off }) - 1
+	i = max(i, 0)
+	return i + 1, utf8.RuneCount(d.src[d.lineStarts[i]:off]) + 1
+}
+
+// body is the Markdown the AST's segments point into.
+func (d *document) body() []byte { return d.src[d.base:] }
+
+// nodeStart is the body offset where a node's text begins, or -1.
+func nodeStart(n ast.Node) int {
+	switch t := n.(type) {
+	case *ast.Text:
+		return t.Segment.Start
+	case *ast.RawHTML:
+		if t.Segments.Len() > 0 {
+			return t.Segments.At(0).Start
+		}
+	}
+	if n.Type() == ast.TypeBlock {
+		if l := n.Lines(); l != nil && l.Len() > 0 {
+			return l.At(0).Start
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if s := nodeStart(c); s >= 0 {
+			return s
+		}
+	}
+	return -1
+}
+
+// blockText is the judged text of one block with a map back to the source.
+type blockText struct {
+	buf   []byte
+	spans []span
+	// literal keeps code spans and links as written (titles, table cells)
+	// instead of neutral filler (judged prose).
+	literal bool
+}
+
+type span struct{ buf, src, n int }
+
+func (b *blockText) reset() {
+	b.buf = b.buf[:0]
+	b.spans = b.spans[:0]
+}
+
+func (b *blockText) add(p []byte, srcOff int) {
+	b.spans = append(b.spans, span{buf: len(b.buf), src: srcOff, n: len(p)})
+	b.buf = append(b.buf, p...)
+}
+
+// srcOffset maps a buffer offset back to a body offset.
+func (b *blockText) srcOffset(bufOff int) int {
+	i := sort.Search(len(b.spans), func(i int) bool { return b.spans[i].buf > bufOff }) - 1
+	if i < 0 {
+		return 0
+	}
+	s := b.spans[i]
+	return s.src + min(bufOff-s.buf, s.n)
+}
+
+var (
+	spaceByte = []byte{' '}
+	codeWord  = []byte{'x'}
+)
+
+// collectInline appends the judged text of an inline subtree: code spans
+// and raw HTML stand in as neutral filler, so quoted logs are not judged.
+func collectInline(n ast.Node, src []byte, b *blockText, comments *[]htmlComment) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch t := c.(type) {
+		case *ast.Text:
+			b.add(t.Segment.Value(src), t.Segment.Start)
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.add(spaceByte, t.Segment.Stop)
+			}
+		case *ast.CodeSpan:
+			if b.literal {
+				collectInline(t, src, b, comments)
+			} else {
+				b.add(codeWord, max(nodeStart(t), 0))
+			}
+		case *ast.RawHTML:
+			if comments != nil {
+				*comments = append(*comments, rawHTMLComment(t, src))
+			}
+			b.add(spaceByte, max(nodeStart(t), 0))
+		case *ast.AutoLink:
+			if b.literal {
+				b.add(t.Label(src), max(nodeStart(t), 0))
+			} else {
+				b.add(codeWord, max(nodeStart(t), 0))
+			}
+		case *east.TaskCheckBox:
+		default:
+			collectInline(c, src, b, comments)
+		}
+	}
+}
+
+// inlineString is the plain text of an inline subtree (headings, cells).
+func inlineString(n ast.Node, src []byte) string {
+	b := blockText{literal: true}
+	collectInline(n, src, &b, nil)
+	return string(bytes.TrimSpace(b.buf))
+}

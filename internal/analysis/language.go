@@ -1,0 +1,124 @@
+package analysis
+
+// languageMatcher runs the compiled language rules over sentences.
+type languageMatcher struct {
+	rules    []*compiledRule
+	index    map[string][]phraseRef // first word → phrases starting with it
+	patterns []*compiledRule
+	lastEnd  []int // per rule: end of its last match in the current sentence
+}
+
+type phraseRef struct {
+	rule  *compiledRule
+	words []string
+}
+
+func newLanguageMatcher(rules []Rule) *languageMatcher {
+	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}}
+	for _, r := range m.rules {
+		if r.re != nil {
+			m.patterns = append(m.patterns, r)
+		}
+		for _, words := range r.phrases {
+			m.index[words[0]] = append(m.index[words[0]], phraseRef{rule: r, words: words})
+		}
+	}
+	m.lastEnd = make([]int, len(m.rules))
+	return m
+}
+
+// languageHit is one rule match: byte offsets within the sentence.
+type languageHit struct {
+	rule       *compiledRule
+	start, end int
+}
+
+// judge returns the rule matches in one sentence of the given section
+// (sectionKey is the normalised section name).
+func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit) []languageHit {
+	toks := tokenize(sentence)
+	if len(toks) == 0 {
+		return hits
+	}
+	for i := range m.lastEnd {
+		m.lastEnd[i] = -1
+	}
+	for i := range toks {
+		refs := m.index[toks[i].key]
+		for _, ref := range refs {
+			end := i + len(ref.words)
+			if end > len(toks) || !wordsMatch(toks[i:end], ref.words) {
+				continue
+			}
+			if m.lastEnd[ref.rule.idx] > i || !ref.rule.appliesIn(sectionKey) {
+				continue
+			}
+			if !ref.rule.contextAllows(toks, i, end) {
+				continue
+			}
+			m.lastEnd[ref.rule.idx] = end
+			hits = append(hits, languageHit{rule: ref.rule, start: toks[i].start, end: toks[end-1].end})
+		}
+	}
+	for _, r := range m.patterns {
+		if !r.appliesIn(sectionKey) {
+			continue
+		}
+		for _, loc := range r.re.FindAllStringIndex(sentence, -1) {
+			i, end := tokenSpan(toks, loc[0], loc[1])
+			if i >= end || !r.contextAllows(toks, i, end) {
+				continue
+			}
+			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1]})
+		}
+	}
+	return hits
+}
+
+func wordsMatch(toks []token, words []string) bool {
+	for k, w := range words {
+		if toks[k].key != w {
+			return false
+		}
+		// A clause break inside a phrase ("should, have") is not the phrase.
+		if k > 0 && toks[k].breakBefore {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenSpan returns the tokens overlapping the byte range [from, to).
+func tokenSpan(toks []token, from, to int) (int, int) {
+	i := 0
+	for i < len(toks) && toks[i].end <= from {
+		i++
+	}
+	end := i
+	for end < len(toks) && toks[end].start < to {
+		end++
+	}
+	return i, end
+}
+
+// contextAllows applies the rule's word exceptions and subject requirement
+// to a match covering tokens [i, end).
+func (c *compiledRule) contextAllows(toks []token, i, end int) bool {
+	if c.followedBy != nil && end < len(toks) && !toks[end].breakBefore && c.followedBy[toks[end].key] {
+		return false
+	}
+	if c.precededBy != nil && i > 0 && !toks[i].breakBefore && c.precededBy[toks[i-1].key] {
+		return false
+	}
+	switch c.subject {
+	case SubjectPerson:
+		return personSubject(toks, i)
+	case SubjectPersonAfter:
+		return personAfter(toks, end)
+	case SubjectPersonPossessor:
+		return personPossessor(toks, i)
+	case SubjectPersonInSentence:
+		return personInSentence(toks)
+	}
+	return true
+}

@@ -1,0 +1,245 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/postmortem-bot/postmortem-bot/policies"
+)
+
+// Rule kinds implemented in code; rules.yml lists instances of them.
+const (
+	KindPhrase      = "phrase"
+	KindPattern     = "pattern"
+	KindPersonBlame = "person-blame"
+)
+
+// Subjects a rule may require around its match.
+const (
+	SubjectAny             = "any"
+	SubjectPerson          = "person"
+	SubjectPersonAfter     = "person-after"
+	SubjectPersonPossessor = "person-possessor"
+	// SubjectPersonInSentence needs a person anywhere in the sentence
+	// ("merged by Tomás without a second look").
+	SubjectPersonInSentence = "person-in-sentence"
+)
+
+type ruleFile struct {
+	Rules []Rule `yaml:"rules"`
+}
+
+// DefaultRules returns the language rules embedded from policies/rules.yml.
+func DefaultRules() ([]Rule, error) {
+	data, err := policies.FS.ReadFile("rules.yml")
+	if err != nil {
+		return nil, fmt.Errorf("read default rules: %w", err)
+	}
+	rules, err := ParseRules("rules.yml", data)
+	if err != nil {
+		return nil, fmt.Errorf("default rules: %w", err)
+	}
+	return rules, nil
+}
+
+// ParseRules reads a rule file ("rules: [...]") and checks every rule.
+func ParseRules(filename string, data []byte) ([]Rule, error) {
+	var f ruleFile
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", filename, err)
+	}
+	if err := ValidateRules(f.Rules); err != nil {
+		return nil, fmt.Errorf("%s: %w", filename, err)
+	}
+	return f.Rules, nil
+}
+
+// ValidateRules reports every problem in a rule set: missing ids, duplicate
+// ids, unknown kinds or subjects, bad severities and bad patterns.
+func ValidateRules(rules []Rule) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, r := range rules {
+		if r.ID == "" {
+			errs = append(errs, fmt.Errorf("rule %d: id is empty", i+1))
+			continue
+		}
+		if seen[r.ID] {
+			errs = append(errs, fmt.Errorf("rule %q: duplicate id", r.ID))
+		}
+		seen[r.ID] = true
+		if _, err := compileRule(r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ApplyOverrides disables rules, changes severities and appends added rules.
+// Unknown ids, bad severities and invalid added rules are errors.
+func ApplyOverrides(rules []Rule, o RuleOverrides) ([]Rule, error) {
+	byID := make(map[string]int, len(rules))
+	for i, r := range rules {
+		byID[r.ID] = i
+	}
+	var errs []error
+	disabled := map[string]bool{}
+	for _, id := range o.Disable {
+		if _, ok := byID[id]; !ok {
+			errs = append(errs, fmt.Errorf("disable: unknown rule id %q", id))
+		}
+		disabled[id] = true
+	}
+	for id, sev := range o.Severity {
+		if _, ok := byID[id]; !ok {
+			errs = append(errs, fmt.Errorf("severity: unknown rule id %q", id))
+		}
+		if !validSeverity(sev) {
+			errs = append(errs, fmt.Errorf("severity of %q: %q is not error, warning or info", id, sev))
+		}
+	}
+	for _, r := range o.Add {
+		if _, ok := byID[r.ID]; ok {
+			errs = append(errs, fmt.Errorf("add: rule id %q already exists", r.ID))
+		}
+	}
+	if err := ValidateRules(o.Add); err != nil {
+		errs = append(errs, fmt.Errorf("add: %w", err))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	out := make([]Rule, 0, len(rules)+len(o.Add))
+	for _, r := range rules {
+		if disabled[r.ID] {
+			continue
+		}
+		if sev, ok := o.Severity[r.ID]; ok {
+			r.Severity = sev
+		}
+		out = append(out, r)
+	}
+	return append(out, o.Add...), nil
+}
+
+func validSeverity(s Severity) bool {
+	return s == SeverityError || s == SeverityWarning || s == SeverityInfo
+}
+
+// compiledRule is a Rule made ready for matching.
+type compiledRule struct {
+	Rule
+	phrases        [][]string
+	re             *regexp.Regexp
+	subject        string
+	followedBy     map[string]bool
+	precededBy     map[string]bool
+	sections       map[string]bool
+	exemptSections map[string]bool
+	idx            int
+}
+
+func compileRule(r Rule) (*compiledRule, error) {
+	c := &compiledRule{Rule: r, subject: r.Subject}
+	if !validSeverity(r.Severity) {
+		return nil, fmt.Errorf("rule %q: severity %q is not error, warning or info", r.ID, r.Severity)
+	}
+	if strings.TrimSpace(r.Message) == "" {
+		return nil, fmt.Errorf("rule %q: message is empty", r.ID)
+	}
+	switch r.Kind {
+	case KindPhrase, KindPersonBlame:
+		if len(r.Phrases) == 0 {
+			return nil, fmt.Errorf("rule %q: kind %s needs phrases", r.ID, r.Kind)
+		}
+		for _, p := range r.Phrases {
+			words := phraseWords(p)
+			if len(words) == 0 {
+				return nil, fmt.Errorf("rule %q: phrase %q has no words", r.ID, p)
+			}
+			c.phrases = append(c.phrases, words)
+		}
+		if c.subject == "" && r.Kind == KindPersonBlame {
+			c.subject = SubjectPerson
+		}
+	case KindPattern:
+		if r.Pattern == "" {
+			return nil, fmt.Errorf("rule %q: kind pattern needs a pattern", r.ID)
+		}
+		re, err := regexp.Compile(r.Pattern)
+		if err != nil {
+			return nil, fmt.Errorf("rule %q: bad pattern: %w", r.ID, err)
+		}
+		c.re = re
+	default:
+		return nil, fmt.Errorf("rule %q: unknown kind %q (want phrase, pattern or person-blame)", r.ID, r.Kind)
+	}
+	switch c.subject {
+	case "":
+		c.subject = SubjectAny
+	case SubjectAny, SubjectPerson, SubjectPersonAfter, SubjectPersonPossessor, SubjectPersonInSentence:
+	default:
+		return nil, fmt.Errorf("rule %q: unknown subject %q", r.ID, r.Subject)
+	}
+	c.followedBy = wordSet(r.UnlessFollowedBy)
+	c.precededBy = wordSet(r.UnlessPrecededBy)
+	c.sections = nameSet(r.Sections)
+	c.exemptSections = nameSet(r.ExemptSections)
+	return c, nil
+}
+
+func compileRules(rules []Rule) []*compiledRule {
+	out := make([]*compiledRule, 0, len(rules))
+	for _, r := range rules {
+		// Invalid rules are rejected when a Config is built; here they are
+		// skipped so Analyze never fails on a hand-made Config.
+		if c, err := compileRule(r); err == nil {
+			c.idx = len(out)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// appliesIn reports whether the rule judges text in the section whose
+// normalised name is key.
+func (c *compiledRule) appliesIn(key string) bool {
+	if len(c.sections) > 0 && !c.sections[key] {
+		return false
+	}
+	return !c.exemptSections[key]
+}
+
+func phraseWords(p string) []string {
+	var words []string
+	for _, t := range tokenize(p) {
+		words = append(words, t.key)
+	}
+	return words
+}
+
+func wordSet(ws []string) map[string]bool {
+	if len(ws) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[strings.ToLower(strings.TrimSpace(w))] = true
+	}
+	return m
+}
+
+func nameSet(ns []string) map[string]bool {
+	if len(ns) == 0 {
+		return nil
+	}
+	m := make(map[string]bool, len(ns))
+	for _, n := range ns {
+		m[normalizeName(n)] = true
+	}
+	return m
+}

@@ -1,0 +1,129 @@
+package analysis
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of a sentence with its byte offsets in that sentence.
+type token struct {
+	start, end int
+	orig       string // as written, possessive included
+	key        string // lower-case, ’ as ', possessive 's stripped
+	possessive bool
+	// breakBefore marks punctuation (comma, colon, parenthesis, dash…)
+	// between this token and the previous one: a clause boundary.
+	breakBefore bool
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '_' || r == '-' || r == '\'' || r == '’' || r == '/'
+}
+
+// tokenize splits s into words. "09:41", "2.5" and "@org/team" stay whole.
+func tokenize(s string) []token {
+	toks := make([]token, 0, len(s)/6+1)
+	brk := false
+	i := 0
+	for i < len(s) {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if !isWordRune(r) {
+			if r != ' ' && r != '\t' && r != '*' && r != '_' && r != '`' && r != '"' && r != '“' && r != '”' {
+				brk = true
+			}
+			i += size
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, size = rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if isWordRune(r) {
+				i += size
+				continue
+			}
+			// Keep times and decimals together: 09:41, 2.5.
+			if (r == ':' || r == '.') && i > start && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
+				i++
+				continue
+			}
+			break
+		}
+		word := strings.Trim(s[start:i], "-'’/")
+		if word == "" {
+			continue
+		}
+		off := strings.Index(s[start:i], word)
+		t := token{start: start + off, end: start + off + len(word), orig: word, breakBefore: brk}
+		brk = false
+		t.key, t.possessive = wordKey(word)
+		toks = append(toks, t)
+	}
+	return toks
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// wordKey lower-cases a word and strips a possessive ending.
+func wordKey(w string) (string, bool) {
+	plain := true
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') || c == '\'' {
+			plain = false
+			break
+		}
+	}
+	key := w
+	if !plain {
+		key = strings.ReplaceAll(strings.ToLower(w), "’", "'")
+	}
+	switch {
+	case strings.HasSuffix(key, "'s") && len(key) > 2:
+		return key[:len(key)-2], true
+	case strings.HasSuffix(key, "s'") && len(key) > 2:
+		return key[:len(key)-1], true
+	}
+	return key, false
+}
+
+// sentenceBounds splits paragraph text into sentences: [start,end) pairs.
+func sentenceBounds(s string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] != ' ' && s[i+1] != '\n' && s[i+1] != '\t' {
+			continue
+		}
+		if c == '.' && isAbbreviation(s[start:i]) {
+			continue
+		}
+		out = append(out, [2]int{start, i + 1})
+		start = i + 1
+	}
+	if strings.TrimSpace(s[start:]) != "" {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+var abbreviations = map[string]bool{"e.g": true, "i.e": true, "etc": true, "vs": true, "approx": true, "mr": true, "ms": true, "dr": true, "cf": true, "no": true, "fig": true}
+
+func isAbbreviation(before string) bool {
+	j := len(before)
+	for j > 0 && before[j-1] != ' ' {
+		j--
+	}
+	w := strings.ToLower(before[j:])
+	return abbreviations[w] || (len(w) == 1 && w != "")
+}
