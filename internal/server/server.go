@@ -16,6 +16,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/clock"
@@ -266,4 +267,32 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.ListenAddr, err)
 	}
 	return s.Serve(ctx, ln)
+}
+
+// UnfinishedJobs lists jobs that are not completed, discarded or cancelled
+// and are due within the next few seconds (tests wait for them).
+func (s *Server) UnfinishedJobs(ctx context.Context) ([]*rivertype.JobRow, error) {
+	res, err := s.jobs.JobList(ctx, river.NewJobListParams().
+		States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable,
+			rivertype.JobStateScheduled, rivertype.JobStatePending).First(1000))
+	if err != nil {
+		return nil, err
+	}
+	var out []*rivertype.JobRow
+	soon := time.Now().Add(5 * time.Second)
+	for _, j := range res.Jobs {
+		if j.ScheduledAt.Before(soon) {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// JobsIn lists jobs in the given states (tests read outcomes with it).
+func (s *Server) JobsIn(ctx context.Context, states ...rivertype.JobState) ([]*rivertype.JobRow, error) {
+	res, err := s.jobs.JobList(ctx, river.NewJobListParams().States(states...).First(10000))
+	if err != nil {
+		return nil, err
+	}
+	return res.Jobs, nil
 }
