@@ -28,7 +28,12 @@ func (s Source) String() string {
 	return fmt.Sprintf("%s@%s:%s", s.Repo, s.Ref, s.Path)
 }
 
-var loader = appconfig.NewLoader(Paths)
+// OrgPaths are tried in the organisation's ".github" repository when a
+// repository has no policy of its own: the same paths, then the repository
+// root as appconfig's convention has it.
+var OrgPaths = []string{".github/postmortem.yml", ".github/postmortem.yaml", "postmortem.yml", "postmortem.yaml"}
+
+var loader = appconfig.NewLoader(Paths, appconfig.WithOwnerDefault(".github", OrgPaths))
 
 // Fetch loads the policy for owner/repo at ref (empty: the default branch).
 // It reads the repository's own file, following a remote reference, else the
