@@ -2,8 +2,11 @@ package fakegithub
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 )
+
+func sortStrings(s []string) { sort.Strings(s) }
 
 var closingPattern = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b`)
 
