@@ -43,6 +43,10 @@
 //	    -in /tmp/ghspec/node_modules/@octokit/openapi/generated/api.github.com.json \
 //	    -out internal/fakegithub/data/openapi.json
 //
+// The script also restores two body forms GitHub documents in prose but leaves
+// out of the schema (a bare array of label names for add/set labels, which
+// go-github sends), so that the fake accepts what GitHub accepts.
+//
 // When the bot starts calling another endpoint, add it to the list in
 // scripts/fakegithub/trimspec and implement it in a handlers_*.go file.
 //

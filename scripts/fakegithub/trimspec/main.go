@@ -148,6 +148,10 @@ func trim(spec map[string]any, ops []string) (map[string]any, error) {
 		kept[strings.ToLower(method)] = operation
 	}
 
+	if err := applyDocumentedForms(keptPaths); err != nil {
+		return nil, err
+	}
+
 	components, _ := spec["components"].(map[string]any)
 	keptComponents := map[string]any{}
 	seen := map[string]bool{}
@@ -185,6 +189,40 @@ func trim(spec map[string]any, ops []string) (map[string]any, error) {
 		"components": keptComponents,
 	}
 	return out, nil
+}
+
+// documentedForms are request bodies GitHub's reference text says it accepts
+// but the schema leaves out. go-github sends both as a bare array of names, so
+// without these the fake would reject what GitHub accepts.
+var documentedForms = []struct {
+	path, method string
+	alternative  map[string]any
+}{
+	// "You can also pass an array of labels directly" (Add labels to an issue).
+	{"/repos/{owner}/{repo}/issues/{issue_number}/labels", "post",
+		map[string]any{"type": "array", "minItems": 1, "items": map[string]any{"type": "string"}}},
+	// "you can pass a single label as a string or an array of labels directly" (Set labels).
+	{"/repos/{owner}/{repo}/issues/{issue_number}/labels", "put",
+		map[string]any{"type": "array", "items": map[string]any{"type": "string"}}},
+	{"/repos/{owner}/{repo}/issues/{issue_number}/labels", "put",
+		map[string]any{"type": "string"}},
+}
+
+func applyDocumentedForms(paths map[string]any) error {
+	for _, f := range documentedForms {
+		item, _ := paths[f.path].(map[string]any)
+		op, _ := item[f.method].(map[string]any)
+		body, _ := op["requestBody"].(map[string]any)
+		content, _ := body["content"].(map[string]any)
+		media, _ := content["application/json"].(map[string]any)
+		schema, _ := media["schema"].(map[string]any)
+		oneOf, ok := schema["oneOf"].([]any)
+		if !ok {
+			return fmt.Errorf("%s %s: request schema is no longer a oneOf; review documentedForms", f.method, f.path)
+		}
+		schema["oneOf"] = append(oneOf, f.alternative)
+	}
+	return nil
 }
 
 func splitRef(ref string) (kind, name string, err error) {
