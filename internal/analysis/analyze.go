@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -117,6 +116,7 @@ func sortFindings(fs []Finding) {
 func collectHeadings(doc *document, specs []SectionSpec) []heading {
 	var heads []heading
 	src := doc.body()
+	sm := newSectionMatcher(specs)
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -127,6 +127,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		}
 		start := lineStartOf(src, max(nodeStart(h), 0))
 		hd := heading{level: h.Level, text: inlineString(h, src), start: start}
+		hd.key = normalizeName(hd.text)
 		hd.line, _ = doc.position(start)
 		hd.contentStart = start
 		if l := h.Lines(); l.Len() > 0 {
@@ -134,7 +135,10 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		} else {
 			hd.contentStart = lineEndOf(src, start)
 		}
-		hd.spec = matchSection(specs, hd.text)
+		hd.spec = sm.match(hd.text)
+		if hd.spec != nil {
+			hd.specKey = normalizeName(hd.spec.Name)
+		}
 		heads = append(heads, hd)
 		return ast.WalkSkipChildren, nil
 	})
@@ -285,8 +289,8 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 func sectionKeyOf(stack []heading) string {
 	for i := len(stack) - 1; i >= 0; i-- {
 		if stack[i].spec != nil {
-			return normalizeName(stack[i].spec.Name)
+			return stack[i].specKey
 		}
 	}
-	return strings.ToLower(normalizeName(stack[len(stack)-1].text))
+	return stack[len(stack)-1].key
 }

@@ -6,6 +6,7 @@ type languageMatcher struct {
 	index    map[string][]phraseRef // first word → phrases starting with it
 	patterns []*compiledRule
 	lastEnd  []int // per rule: end of its last match in the current sentence
+	toks     []token
 }
 
 type phraseRef struct {
@@ -36,7 +37,8 @@ type languageHit struct {
 // judge returns the rule matches in one sentence of the given section
 // (sectionKey is the normalised section name).
 func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit) []languageHit {
-	toks := tokenize(sentence)
+	m.toks = appendTokens(m.toks[:0], sentence)
+	toks := m.toks
 	if len(toks) == 0 {
 		return hits
 	}

@@ -14,6 +14,7 @@ type heading struct {
 	start        int // body offset of the heading's first line
 	contentStart int // body offset after the heading
 	spec         *SectionSpec
+	key, specKey string // normalised heading text and spec name
 }
 
 // normalizeName lower-cases, turns punctuation into spaces and collapses
@@ -43,19 +44,38 @@ func normalizeName(s string) string {
 // an alias, or an alias/name followed by more words ("Root Cause(s) /
 // Contributing Factors").
 func matchSection(specs []SectionSpec, headingText string) *SectionSpec {
+	return newSectionMatcher(specs).match(headingText)
+}
+
+// sectionMatcher holds the normalised names of each spec.
+type sectionMatcher struct {
+	specs []SectionSpec
+	names [][]string
+}
+
+func newSectionMatcher(specs []SectionSpec) *sectionMatcher {
+	m := &sectionMatcher{specs: specs, names: make([][]string, len(specs))}
+	for i := range specs {
+		m.names[i] = specNames(&specs[i])
+	}
+	return m
+}
+
+func (m *sectionMatcher) match(headingText string) *SectionSpec {
+	specs := m.specs
 	h := normalizeName(headingText)
 	if h == "" {
 		return nil
 	}
 	for i := range specs {
-		for _, n := range specNames(&specs[i]) {
+		for _, n := range m.names[i] {
 			if h == n {
 				return &specs[i]
 			}
 		}
 	}
 	for i := range specs {
-		for _, n := range specNames(&specs[i]) {
+		for _, n := range m.names[i] {
 			if n != "" && strings.HasPrefix(h, n+" ") {
 				return &specs[i]
 			}
@@ -74,7 +94,6 @@ func specNames(s *SectionSpec) []string {
 }
 
 var (
-	commentRE  = regexp.MustCompile(`(?s)<!--.*?-->`)
 	timeRE     = regexp.MustCompile(`\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?`)
 	angleHole  = regexp.MustCompile(`^<[^<>]*\s[^<>]*>$`)
 	unfilledRE = regexp.MustCompile(`^(?:todo|tbd|tbc|fixme|xxx|placeholder|fill in|fill me in)(?: .*)?$`)
@@ -89,44 +108,71 @@ const (
 	contentPlaceholder
 )
 
+// placeholderScanLimit bounds the placeholder checks: template prompts are
+// short, so a longer section is judged filled without normalising it all.
+const placeholderScanLimit = 4096
+
 // sectionContent judges a section's raw Markdown. Comments do not count;
 // code blocks and quotes do.
 func sectionContent(raw string, placeholders map[string]bool) contentState {
-	raw = commentRE.ReplaceAllString(raw, " ")
-	if normalizeName(raw) == "" {
+	raw = stripComments(raw)
+	if !hasWord(raw) {
 		return contentEmpty
 	}
-	if placeholders[normalizeName(raw)] {
-		return contentPlaceholder
-	}
-	for _, line := range strings.Split(raw, "\n") {
-		t := strings.TrimSpace(line)
-		n := normalizeName(t)
-		if n == "" {
-			continue
-		}
-		if placeholders[n] || unfilledRE.MatchString(n) || angleHole.MatchString(t) {
-			continue
-		}
-		// A prompt wrapped over lines is checked as a paragraph too.
-		if paragraphIsPlaceholder(raw, placeholders) {
-			return contentPlaceholder
-		}
+	if len(raw) > placeholderScanLimit {
 		return contentFilled
 	}
-	return contentPlaceholder
+	if placeholders[normalizeName(raw)] || paragraphsArePlaceholders(raw, "\n\n", placeholders) || paragraphsArePlaceholders(raw, "\n", placeholders) {
+		return contentPlaceholder
+	}
+	return contentFilled
 }
 
-func paragraphIsPlaceholder(raw string, placeholders map[string]bool) bool {
-	for _, p := range strings.Split(raw, "\n\n") {
-		n := normalizeName(p)
-		if n != "" && !placeholders[n] && !unfilledRE.MatchString(n) {
-			return false
+// paragraphsArePlaceholders reports whether every non-empty part of raw,
+// split by sep, is a prompt, a TODO-like marker or an <angle prompt>.
+func paragraphsArePlaceholders(raw, sep string, placeholders map[string]bool) bool {
+	for _, p := range strings.Split(raw, sep) {
+		t := strings.TrimSpace(p)
+		n := normalizeName(t)
+		if n == "" || placeholders[n] || unfilledRE.MatchString(n) || angleHole.MatchString(t) {
+			continue
 		}
+		return false
 	}
 	return true
 }
 
+func hasWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// stripComments blanks HTML comments; an unclosed one runs to the end.
+func stripComments(s string) string {
+	if !strings.Contains(s, "<!--") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "<!--")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		j := strings.Index(s[i+4:], "-->")
+		if j < 0 {
+			return b.String()
+		}
+		s = s[i+4+j+3:]
+	}
+}
+
 func hasTimestamp(raw string) bool {
-	return timeRE.MatchString(commentRE.ReplaceAllString(raw, " "))
+	return timeRE.MatchString(stripComments(raw))
 }

@@ -49,7 +49,7 @@ func htmlBlockComment(n *ast.HTMLBlock, src []byte) htmlComment {
 
 func commentText(c htmlComment, raw []byte) htmlComment {
 	t := bytes.TrimSpace(raw)
-	if bytes.HasPrefix(t, []byte("<!--")) && bytes.HasSuffix(t, []byte("-->")) {
+	if len(t) >= len("<!---->") && bytes.HasPrefix(t, []byte("<!--")) && bytes.HasSuffix(t, []byte("-->")) {
 		c.isComment = true
 		c.text = strings.TrimSpace(string(t[4 : len(t)-3]))
 	}

@@ -23,7 +23,11 @@ func isWordRune(r rune) bool {
 
 // tokenize splits s into words. "09:41", "2.5" and "@org/team" stay whole.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/6+1)
+	return appendTokens(make([]token, 0, len(s)/6+1), s)
+}
+
+// appendTokens is tokenize reusing dst's storage.
+func appendTokens(toks []token, s string) []token {
 	brk := false
 	i := 0
 	for i < len(s) {
@@ -55,17 +59,40 @@ func tokenize(s string) []token {
 			}
 			break
 		}
-		word := strings.Trim(s[start:i], "-'’/")
-		if word == "" {
+		ws, we := trimWord(s, start, i)
+		if ws >= we {
 			continue
 		}
-		off := strings.Index(s[start:i], word)
-		t := token{start: start + off, end: start + off + len(word), orig: word, breakBefore: brk}
+		word := s[ws:we]
+		t := token{start: ws, end: we, orig: word, breakBefore: brk}
 		brk = false
 		t.key, t.possessive = wordKey(word)
 		toks = append(toks, t)
 	}
 	return toks
+}
+
+// trimWord drops hyphens, apostrophes and slashes around s[start:end].
+func trimWord(s string, start, end int) (int, int) {
+	for start < end {
+		if c := s[start]; c == '-' || c == '\'' || c == '/' {
+			start++
+		} else if strings.HasPrefix(s[start:end], "’") {
+			start += len("’")
+		} else {
+			break
+		}
+	}
+	for end > start {
+		if c := s[end-1]; c == '-' || c == '\'' || c == '/' {
+			end--
+		} else if strings.HasSuffix(s[start:end], "’") {
+			end -= len("’")
+		} else {
+			break
+		}
+	}
+	return start, end
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }

@@ -1,0 +1,81 @@
+package analysis
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestParseActionItemsFromTaskList(t *testing.T) {
+	src := "# PM\n\n## Action Items\n\n" +
+		"- [ ] Add an alert on replication lag (owner: @sre-team, due: 2026-12-15, priority: p1, type: detect)\n" +
+		"- [x] Make `dry-run` the default @kim #77\n" +
+		"- [ ] Document the failover; Owner: @acme/platform; Due: 2026-05-01; Type: Prevention; Issue: https://github.com/acme/api/issues/9\n" +
+		"\n## Lessons Learned\n\n- [ ] Not an action item (owner: @nobody)\n"
+	items, findings := ParseActionItems("pm.md", []byte(src), Config{})
+	if len(findings) != 0 {
+		t.Fatalf("findings: %+v", findings)
+	}
+	want := []ActionItem{
+		{Title: "Add an alert on replication lag", Owner: "@sre-team", Due: "2026-12-15", Priority: "P1", Type: "detect", Line: 5},
+		{Title: "Make dry-run the default @kim #77", Owner: "@kim", IssueRef: "#77", Done: true, Line: 6},
+		{Title: "Document the failover", Owner: "@acme/platform", Due: "2026-05-01", Type: "prevent", IssueRef: "https://github.com/acme/api/issues/9", Line: 7},
+	}
+	if !reflect.DeepEqual(items, want) {
+		t.Fatalf("items:\n got %+v\nwant %+v", items, want)
+	}
+	if items[0].OwnerIsTeam() || !items[0].OwnerIsUser() || !items[2].OwnerIsTeam() {
+		t.Errorf("owner kinds wrong: %q team=%v, %q team=%v", items[0].Owner, items[0].OwnerIsTeam(), items[2].Owner, items[2].OwnerIsTeam())
+	}
+}
+
+func TestParseActionItemsFromTable(t *testing.T) {
+	src := "## Corrective Actions\n\n" +
+		"| Task | Assignee | Due date | Priority | Type | Tracking | Status |\n" +
+		"|------|----------|----------|----------|------|----------|--------|\n" +
+		"| Add pool size validation | @kim | 2026-06-01 | P2 | mitigate | #12 | done |\n" +
+		"| Route disk alerts | @acme/sre | - | P1 | process | | open |\n"
+	items, findings := ParseActionItems("pm.md", []byte(src), Config{})
+	if len(findings) != 0 {
+		t.Fatalf("findings: %+v", findings)
+	}
+	want := []ActionItem{
+		{Title: "Add pool size validation", Owner: "@kim", Due: "2026-06-01", Priority: "P2", Type: "mitigate", IssueRef: "#12", Done: true, Line: 5},
+		{Title: "Route disk alerts", Owner: "@acme/sre", Priority: "P1", Type: "process", Line: 6},
+	}
+	if !reflect.DeepEqual(items, want) {
+		t.Fatalf("items:\n got %+v\nwant %+v", items, want)
+	}
+}
+
+func TestUnreadableActionItemsBecomeFindings(t *testing.T) {
+	tests := []struct {
+		name, body, rule string
+		line             int
+	}{
+		{"bad date", "- [ ] Fix it (owner: @kim, due: 15/12/2026)", RuleActionItemBad, 3},
+		{"impossible date", "- [ ] Fix it (owner: @kim, due: 2026-02-30)", RuleActionItemBad, 3},
+		{"unknown type", "- [ ] Fix it (owner: @kim, type: blame)", RuleActionItemBad, 3},
+		{"no title", "- [ ] (owner: @kim)", RuleActionItemBad, 3},
+		{"no owner", "- [ ] Fix it (due: 2026-01-01)", RuleActionItemNoOwner, 3},
+		{"table without action column", "| Owner | Due |\n|---|---|\n| @kim | 2026-01-01 |", RuleActionItemBad, 3},
+		{"table row without title", "| Action | Owner |\n|---|---|\n|  | @kim |", RuleActionItemBad, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, findings := ParseActionItems("pm.md", []byte("## Action Items\n\n"+tt.body+"\n"), Config{})
+			if len(findings) != 1 || findings[0].Rule != tt.rule || findings[0].Line != tt.line || findings[0].Message == "" {
+				t.Fatalf("findings = %+v, want one %s at line %d", findings, tt.rule, tt.line)
+			}
+			if tt.rule == RuleActionItemBad && len(items) != 0 {
+				t.Errorf("unreadable item still returned: %+v", items)
+			}
+		})
+	}
+}
+
+func TestParseActionItemsAcceptsSectionBodyAlone(t *testing.T) {
+	items, findings := ParseActionItems("pm.md", []byte("- [ ] Add a canary stage @acme/release\n"), Config{})
+	if len(findings) != 0 || len(items) != 1 || items[0].Owner != "@acme/release" || items[0].Line != 1 {
+		t.Fatalf("items %+v findings %+v", items, findings)
+	}
+}
