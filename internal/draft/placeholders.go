@@ -5,23 +5,37 @@ import (
 	"strings"
 )
 
-var htmlComment = regexp.MustCompile(`(?s)<!--(.*?)-->`)
+var (
+	htmlComment = regexp.MustCompile(`(?s)<!--(.*?)-->`)
+	subHeading  = regexp.MustCompile(`(?m)^ {0,3}#{3,6}[ \t]+(.*?)[ \t#]*$`)
+)
 
-// Placeholders lists the prompt texts of a postmortem template: the body of
-// every HTML comment, with whitespace collapsed to single spaces, in order and
-// without repeats. Comments that contain template actions are left out, since
-// their rendered text differs from the template. The analysis uses these to
-// tell a section that still holds only its prompt from one the authors wrote.
+// Placeholders lists the prompt texts of a postmortem template, in order and
+// without repeats, with whitespace collapsed to single spaces:
+//   - the body of every HTML comment;
+//   - the text of every sub-heading (### and deeper), because a section
+//     holding only the sub-headings the template gave it is still unwritten.
+//
+// Texts containing template actions are left out, since they change when
+// rendered. The analysis uses these to tell a section that still holds only
+// its prompts from one the authors wrote.
 func Placeholders(tmpl string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, m := range htmlComment.FindAllStringSubmatch(tmpl, -1) {
-		text := strings.Join(strings.Fields(m[1]), " ")
+	add := func(raw string) {
+		text := strings.Join(strings.Fields(raw), " ")
 		if text == "" || strings.Contains(text, "{{") || seen[text] {
-			continue
+			return
 		}
 		seen[text] = true
 		out = append(out, text)
+	}
+	for _, m := range htmlComment.FindAllStringSubmatch(tmpl, -1) {
+		add(m[1])
+	}
+	withoutComments := htmlComment.ReplaceAllString(tmpl, "")
+	for _, m := range subHeading.FindAllStringSubmatch(withoutComments, -1) {
+		add(m[1])
 	}
 	return out
 }

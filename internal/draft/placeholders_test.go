@@ -7,9 +7,10 @@ import (
 )
 
 func TestPlaceholdersListCommentPromptsOnce(t *testing.T) {
-	tmpl := "# {{.Title}}\n<!-- about #{{.Number}} -->\n## Summary\n<!--\n  Say what\n  happened.\n-->\n## Impact\n<!-- Say what happened. -->\n<!---->\n"
+	tmpl := "# {{.Title}}\n<!-- about #{{.Number}} -->\n## Summary\n<!--\n  Say what\n  happened.\n-->\n## Impact\n<!-- Say what happened. -->\n<!---->\n" +
+		"## Lessons\n### What went well ###\n<!-- ### Not a heading -->\n#### For {{.Title}}\n    ### indented code, not a heading\n"
 	got := Placeholders(tmpl)
-	want := []string{"Say what happened."}
+	want := []string{"Say what happened.", "### Not a heading", "What went well"}
 	if !slices.Equal(got, want) {
 		t.Errorf("Placeholders = %q, want %q", got, want)
 	}

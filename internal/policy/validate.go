@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"unicode"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
@@ -251,13 +252,17 @@ func notASeverity(s string, labels []string) string {
 	return fmt.Sprintf("%q is not one of severity.labels [%s]", s, strings.Join(labels, ", "))
 }
 
-// normalizeHeading matches headings the way the analysis does: case and punctuation do not count.
+// normalizeHeading matches headings the way the analysis does: case and
+// punctuation do not count, apostrophes vanish ("Lesson's" ~ "lessons").
 func normalizeHeading(s string) string {
 	var words []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127)
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
 	}) {
-		words = append(words, w)
+		w = strings.NewReplacer("'", "", "’", "").Replace(strings.ToLower(w))
+		if w != "" {
+			words = append(words, w)
+		}
 	}
 	return strings.Join(words, " ")
 }
