@@ -70,7 +70,8 @@ type fault struct {
 	answer    func(s *Server) *apiError
 }
 
-// FailNext answers the next n requests that match (nil matches all) with status.
+// FailNext answers the next n requests that match with status. A nil match
+// matches every request, the token exchange at /app/... included.
 func (s *Server) FailNext(n int, status int, match func(method, path string) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

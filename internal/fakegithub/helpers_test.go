@@ -106,3 +106,25 @@ func errorMentions(er *github.ErrorResponse, text string) bool {
 	}
 	return false
 }
+
+// impostorClient signs its JWT with key, which need not be the App's.
+func impostorClient(t testing.TB, gh *fakegithub.Server, key []byte) *github.Client {
+	t.Helper()
+	tr, err := ghinstallation.New(http.DefaultTransport, gh.AppID(), 1, key)
+	if err != nil {
+		t.Fatalf("ghinstallation: %v", err)
+	}
+	tr.BaseURL = gh.URL()
+	return clientFor(t, gh, &http.Client{Transport: tr})
+}
+
+// appClient authenticates as the App itself, with a JWT.
+func appClient(t testing.TB, gh *fakegithub.Server, key []byte) *github.Client {
+	t.Helper()
+	tr, err := ghinstallation.NewAppsTransport(http.DefaultTransport, gh.AppID(), key)
+	if err != nil {
+		t.Fatalf("ghinstallation: %v", err)
+	}
+	tr.BaseURL = gh.URL()
+	return clientFor(t, gh, &http.Client{Transport: tr})
+}
