@@ -47,3 +47,9 @@ func (p *Policy) MatchesPostmortemPath(file string) bool {
 	}
 	return true
 }
+
+// BranchName is the branch of an incident's postmortem pull request: the
+// prefix followed by the incident number. It is the draft's idempotency key.
+func (p *Policy) BranchName(incident int) string {
+	return fmt.Sprintf("%s%d", p.Postmortem.BranchPrefix, incident)
+}

@@ -62,3 +62,12 @@ func TestMatchesPostmortemPath(t *testing.T) {
 		}
 	}
 }
+
+func TestBranchNameIsPrefixAndIncidentNumber(t *testing.T) {
+	if got := mustParse(t, "").BranchName(482); got != "postmortem/incident-482" {
+		t.Errorf("default: %q", got)
+	}
+	if got := mustParse(t, "postmortem:\n  branch_prefix: pm/\n").BranchName(7); got != "pm/7" {
+		t.Errorf("custom: %q", got)
+	}
+}
