@@ -10,7 +10,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/clock"
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 )
@@ -22,7 +21,6 @@ import (
 type outcomes struct {
 	river.MiddlewareDefaults
 	metrics *metrics.Metrics
-	clock   clock.Clock
 	log     zerolog.Logger
 }
 
@@ -57,8 +55,9 @@ func (o *outcomes) Work(ctx context.Context, job *rivertype.JobRow, doInner func
 		log.Error().Err(err).Msg("job cancelled: it cannot succeed")
 		return err
 	}
-	if at, ok := ghclient.RetryAt(err, o.clock.Now()); ok {
-		wait := min(at.Sub(o.clock.Now()), maxSnooze)
+	// Rate limits are wall-clock facts from GitHub, whatever the app's clock.
+	if at, ok := ghclient.RetryAt(err, time.Now()); ok {
+		wait := min(time.Until(at), maxSnooze)
 		wait = max(wait, 0)
 		count("snoozed")
 		log.Warn().Err(err).Dur("wait", wait).Msg("GitHub rate limit: job waits before trying again")

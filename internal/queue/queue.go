@@ -76,7 +76,7 @@ func New(db *store.DB, o Options) (Client, error) {
 		MaxAttempts:                 o.MaxAttempts,
 		RetryPolicy:                 &backoff{base: o.RetryBase},
 		Logger:                      slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		WorkerMiddleware:            []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, clock: o.Clock, log: o.Logger}},
+		WorkerMiddleware:            []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, log: o.Logger}},
 		FetchPollInterval:           200 * time.Millisecond,
 		FetchCooldown:               20 * time.Millisecond,
 		RescueStuckJobsAfter:        10 * time.Minute,

@@ -45,6 +45,8 @@ type Options struct {
 	NoJobs bool
 	// RetryBase is the first retry delay of a failed job (default 5 s).
 	RetryBase time.Duration
+	// MaxAttempts is how often a failing job runs before it is discarded.
+	MaxAttempts int
 }
 
 // Server is a running postmortem-bot.
@@ -120,7 +122,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		maxWorkers = 0
 	}
 	s.jobs, err = queue.New(s.db, queue.Options{
-		Workers: workers, Periodic: periodic, MaxWorkers: maxWorkers, RetryBase: o.RetryBase,
+		Workers: workers, Periodic: periodic, MaxWorkers: maxWorkers, RetryBase: o.RetryBase, MaxAttempts: o.MaxAttempts,
 		Metrics: s.metrics, Clock: o.Clock, Logger: o.Logger,
 	})
 	if err != nil {

@@ -45,6 +45,8 @@ type Options struct {
 	Clock    *clock.Fake
 	Features func(env *feature.Env) ([]feature.Feature, error)
 	NoJobs   bool
+	// MaxAttempts overrides how often a failing job runs (default 12).
+	MaxAttempts int
 	// Edit changes the server's config before it starts.
 	Edit func(c *config.Config)
 }
@@ -102,7 +104,7 @@ func Start(t testing.TB, o Options) *Harness {
 	ctx := context.Background()
 	srv, err := server.New(ctx, server.Options{
 		Config: cfg, Logger: logger, Clock: o.Clock, Features: o.Features, NoJobs: o.NoJobs,
-		RetryBase: 50 * time.Millisecond,
+		RetryBase: 50 * time.Millisecond, MaxAttempts: o.MaxAttempts,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
@@ -118,6 +120,12 @@ func Start(t testing.TB, o Options) *Harness {
 	}
 	go func() { h.done <- srv.Serve(runCtx, ln) }()
 	t.Cleanup(h.Stop)
+	// The server asks GitHub for the app's slug as it starts; wait for that
+	// so tests that count GitHub requests see only their own.
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.BotLogin() == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
 	return h
 }
 
