@@ -1,0 +1,234 @@
+package lint
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	code = Run(context.Background(), args, &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean file", []string{"testdata/clean.md"}, ExitClean},
+		{"blameful file", []string{"testdata/blameful.md"}, ExitFindings},
+		{"info findings only", []string{"--config", "testdata/info-only.yml", "testdata/blameful.md"}, ExitClean},
+		{"missing path", []string{"testdata/no-such.md"}, ExitUsage},
+		{"no path", []string{}, ExitUsage},
+		{"unknown format", []string{"--format", "xml", "testdata/clean.md"}, ExitUsage},
+		{"unknown flag", []string{"--colour", "testdata/clean.md"}, ExitUsage},
+		{"missing config", []string{"--config", "testdata/none.yml", "testdata/clean.md"}, ExitUsage},
+		{"invalid config", []string{"--config", "testdata/bad-config.yml", "testdata/clean.md"}, ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.args...)
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.want, stderr)
+			}
+			if code == ExitUsage && stderr == "" {
+				t.Error("usage/I-O error without a message on stderr")
+			}
+		})
+	}
+}
+
+func TestInvalidConfigErrorNamesTheProblem(t *testing.T) {
+	_, _, stderr := run(t, "--config", "testdata/bad-config.yml", "testdata/clean.md")
+	if !strings.Contains(stderr, "no-such-rule") || !strings.Contains(stderr, "bad-config.yml") {
+		t.Errorf("stderr %q does not name the file and the unknown rule", stderr)
+	}
+}
+
+func TestTextFormatListsFindingsWithSuggestionsAndSummary(t *testing.T) {
+	code, out, _ := run(t, "testdata/clean.md", "testdata/blameful.md")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{
+		"testdata/blameful.md:14:14 error person-fault: A person is made the subject of a fault.\n    suggestion: Make the system the subject",
+		"testdata/blameful.md:18:20 error human-error:",
+		"testdata/blameful.md:22:4 warning minimiser:",
+		"testdata/blameful.md:1:1 error section-missing: The required section \"Action Items\" is missing.",
+		"5 findings (4 errors, 1 warning, 0 info) in 1 of 2 files\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "clean.md:") {
+		t.Errorf("clean file reported:\n%s", out)
+	}
+	_, out, _ = run(t, "testdata/clean.md")
+	if out != "no findings in 1 file\n" {
+		t.Errorf("clean output %q", out)
+	}
+}
+
+func TestJSONFormat(t *testing.T) {
+	code, out, _ := run(t, "--format", "json", "testdata/blameful.md", "testdata/clean.md")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	var got struct {
+		Findings        []map[string]any    `json:"findings"`
+		MissingSections []map[string]string `json:"missing_sections"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&got); err != nil {
+		t.Fatalf("decode: %v\n%s", err, out)
+	}
+	if len(got.Findings) != 5 {
+		t.Fatalf("%d findings, want 5", len(got.Findings))
+	}
+	f := got.Findings[2]
+	keys := []string{"file", "line", "column", "rule", "severity", "message", "suggestion"}
+	if len(f) != len(keys) {
+		t.Errorf("finding has keys %v, want exactly %v", f, keys)
+	}
+	if f["file"] != "testdata/blameful.md" || f["line"] != float64(14) || f["column"] != float64(14) || f["rule"] != "person-fault" || f["severity"] != "error" {
+		t.Errorf("finding = %v", f)
+	}
+	want := []map[string]string{{"file": "testdata/blameful.md", "section": "Action Items"}, {"file": "testdata/blameful.md", "section": "Lessons Learned"}}
+	if len(got.MissingSections) != 2 || got.MissingSections[0]["section"] != want[0]["section"] || got.MissingSections[1]["file"] != want[1]["file"] {
+		t.Errorf("missing sections = %v, want %v", got.MissingSections, want)
+	}
+	_, out, _ = run(t, "--format", "json", "testdata/clean.md")
+	if strings.TrimSpace(out) != "{\n  \"findings\": [],\n  \"missing_sections\": []\n}" {
+		t.Errorf("clean JSON = %s", out)
+	}
+}
+
+func TestSARIFFormatIsValid210(t *testing.T) {
+	code, out, _ := run(t, "--format", "sarif", "testdata/blameful.md")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Schema  string `json:"$schema"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Name  string `json:"name"`
+					Rules []struct {
+						ID               string `json:"id"`
+						ShortDescription struct {
+							Text string `json:"text"`
+						} `json:"shortDescription"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Message   struct {
+					Text string `json:"text"`
+				} `json:"message"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine   int `json:"startLine"`
+							StartColumn int `json:"startColumn"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	if log.Version != "2.1.0" || !strings.Contains(log.Schema, "sarif") || len(log.Runs) != 1 {
+		t.Fatalf("header: version %q schema %q runs %d", log.Version, log.Schema, len(log.Runs))
+	}
+	run0 := log.Runs[0]
+	if run0.Tool.Driver.Name != "postmortem-bot" || len(run0.Results) != 5 {
+		t.Fatalf("driver %q, %d results", run0.Tool.Driver.Name, len(run0.Results))
+	}
+	levels := map[string]bool{"error": true, "warning": true, "note": true}
+	for _, r := range run0.Results {
+		if r.RuleIndex < 0 || r.RuleIndex >= len(run0.Tool.Driver.Rules) || run0.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("result %s points at rule index %d", r.RuleID, r.RuleIndex)
+		}
+		if !levels[r.Level] || r.Message.Text == "" || len(r.Locations) != 1 {
+			t.Errorf("bad result %+v", r)
+		}
+		loc := r.Locations[0].PhysicalLocation
+		if loc.ArtifactLocation.URI != "testdata/blameful.md" || loc.Region.StartLine < 1 || loc.Region.StartColumn < 1 {
+			t.Errorf("bad location %+v", loc)
+		}
+	}
+	if r := run0.Results[2]; r.RuleID != "person-fault" || r.Locations[0].PhysicalLocation.Region.StartLine != 14 || r.Level != "error" {
+		t.Errorf("third result = %+v", r)
+	}
+	if r := run0.Results[4]; r.RuleID != "minimiser" || r.Level != "warning" {
+		t.Errorf("fifth result = %+v", r)
+	}
+}
+
+func TestGitHubFormatPrintsWorkflowCommands(t *testing.T) {
+	code, out, _ := run(t, "--format", "github", "testdata/blameful.md")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines:\n%s", len(lines), out)
+	}
+	want := "::error file=testdata/blameful.md,line=14,col=14,title=person-fault::A person is made the subject of a fault.%0AMake the system the subject"
+	if !strings.HasPrefix(lines[2], want) {
+		t.Errorf("line 3 = %q, want prefix %q", lines[2], want)
+	}
+	if !strings.HasPrefix(lines[4], "::warning file=testdata/blameful.md,line=22,col=4,title=minimiser::") {
+		t.Errorf("line 5 = %q", lines[4])
+	}
+	if got := escapeProperty("a,b:c%\n"); got != "a%2Cb%3Ac%25%0A" {
+		t.Errorf("escapeProperty = %q", got)
+	}
+}
+
+func TestDirectoriesAreSearchedForMarkdownSkippingHiddenOnes(t *testing.T) {
+	code, out, _ := run(t, "--format", "json", "testdata/dir")
+	if code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out, "testdata/dir/nested/b.md") {
+		t.Errorf("nested file not linted:\n%s", out)
+	}
+	if strings.Contains(out, ".hidden") || strings.Contains(out, "notes.txt") {
+		t.Errorf("hidden dir or non-Markdown file linted:\n%s", out)
+	}
+	files, err := collectFiles([]string{"testdata/dir", "testdata/dir/a.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(files, ",") != "testdata/dir/a.md,testdata/dir/nested/b.md" {
+		t.Errorf("files = %v", files)
+	}
+}
+
+func TestCancelledContextStopsWithUsageExit(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errw bytes.Buffer
+	if code := Run(ctx, []string{"testdata/clean.md"}, &out, &errw); code != ExitUsage || !strings.Contains(errw.String(), "stopped") {
+		t.Errorf("exit %d stderr %q", code, errw.String())
+	}
+}
