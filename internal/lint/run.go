@@ -29,6 +29,15 @@ const usage = `usage: postmortem-bot lint [--config FILE] [--format text|json|sa
 
 Reviews postmortem Markdown files offline. Directories are searched for *.md.
 --config is a policy file in the format of a repository's .github/postmortem.yml.
+
+Formats:
+  text    file:line:col severity rule: message, the suggestion indented below,
+          then a summary line
+  json    {"findings":[{"file","line","column","rule","severity","message",
+          "suggestion"}],"missing_sections":[{"file","section"}]}
+  sarif   SARIF 2.1.0, one run, for code scanning
+  github  GitHub Actions workflow commands (::error file=…,line=…,col=…,title=RULE::…)
+
 Exit status: 0 clean (info findings allowed), 1 any error or warning finding,
 2 usage or I/O error.
 `

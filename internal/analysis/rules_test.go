@@ -1,0 +1,56 @@
+package analysis
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every default rule must be usable as guidance: a category, a message and
+// a rewrite suggestion, and an id that is unique.
+func TestDefaultRulesAreCompleteGuidance(t *testing.T) {
+	rules, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	categories := map[string]bool{}
+	for _, r := range rules {
+		if r.Category == "" || r.Suggestion == "" || r.Message == "" {
+			t.Errorf("rule %q lacks category, message or suggestion", r.ID)
+		}
+		categories[r.Category] = true
+	}
+	for _, c := range []string{"person-blame", "human-error", "judgement", "hindsight", "minimiser"} {
+		if !categories[c] {
+			t.Errorf("no rule in category %q", c)
+		}
+	}
+}
+
+func TestParseRulesRejectsBadRuleFiles(t *testing.T) {
+	tests := map[string]string{
+		"not yaml":        "rules: [",
+		"unknown kind":    "rules:\n  - {id: a, kind: vibes, severity: error, message: m}\n",
+		"bad pattern":     "rules:\n  - {id: a, kind: pattern, pattern: '(', severity: error, message: m}\n",
+		"no phrases":      "rules:\n  - {id: a, kind: phrase, severity: error, message: m}\n",
+		"bad severity":    "rules:\n  - {id: a, kind: phrase, phrases: [x], severity: fatal, message: m}\n",
+		"duplicate id":    "rules:\n  - {id: a, kind: phrase, phrases: [x], severity: error, message: m}\n  - {id: a, kind: phrase, phrases: [y], severity: error, message: m}\n",
+		"unknown subject": "rules:\n  - {id: a, kind: phrase, phrases: [x], subject: robot, severity: error, message: m}\n",
+	}
+	for name, data := range tests {
+		_, err := ParseRules("rules.yml", []byte(data))
+		if err == nil || !strings.Contains(err.Error(), "rules.yml") {
+			t.Errorf("%s: error %v, want one naming rules.yml", name, err)
+		}
+	}
+}
+
+func TestDefaultConfigRequiresTheSevenSections(t *testing.T) {
+	cfg := defaultConfig(t)
+	if len(cfg.RequiredSections) != 7 || len(cfg.Rules) == 0 {
+		t.Fatalf("config: %d sections, %d rules", len(cfg.RequiredSections), len(cfg.Rules))
+	}
+	res := Analyze("empty.md", []byte("# Nothing here\n"), cfg)
+	if len(res.MissingSections) != 7 || res.MissingSections[3] != "Root Cause" {
+		t.Errorf("missing = %v", res.MissingSections)
+	}
+}
