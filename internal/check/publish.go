@@ -1,0 +1,148 @@
+package check
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/rs/zerolog"
+)
+
+// publish puts rep on the head SHA as the `postmortem` check run. The run's
+// external id is a digest of the report, so a repeated review finds its own
+// run: a complete one is left alone, a partly sent one (the job stopped
+// between annotation batches) is finished from where it stopped. Another
+// review of the same SHA updates the latest run while it holds no
+// annotations; GitHub only appends annotations, so a run that already has
+// some is superseded by a new run instead. A re-run request always gets a
+// fresh run.
+func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep report) error {
+	extID := "pmbot/" + digestOf(rep)
+	if a.Rerun != "" {
+		extID += "/" + a.Rerun
+	}
+	runs, err := gh.postmortemRuns(ctx, a.HeadSHA)
+	if err != nil {
+		return err
+	}
+	var ours, latest *github.CheckRun
+	for _, r := range runs {
+		if latest == nil || r.GetID() > latest.GetID() {
+			latest = r
+		}
+		if r.GetExternalID() == extID && (ours == nil || r.GetID() > ours.GetID()) {
+			ours = r
+		}
+	}
+	log := zerolog.Ctx(ctx)
+	var id int64
+	start := 0
+	switch {
+	case ours != nil:
+		start = min(ours.GetOutput().GetAnnotationsCount(), len(rep.Annotations))
+		if ours.GetStatus() == "completed" && start == len(rep.Annotations) {
+			log.Debug().Int64("check_run_id", ours.GetID()).Msg("postmortem check run already published")
+			return nil
+		}
+		id = ours.GetID()
+	case a.Rerun == "" && latest != nil && latest.GetOutput().GetAnnotationsCount() == 0:
+		id = latest.GetID()
+	}
+	id, err = h.send(ctx, gh, a.HeadSHA, id, extID, rep, start)
+	if err != nil {
+		return err
+	}
+	log.Info().Int64("check_run_id", id).Str("conclusion", rep.Conclusion).
+		Int("annotations", len(rep.Annotations)).Msg("postmortem check run published")
+	return nil
+}
+
+// send writes rep's annotations from start on in batches GitHub accepts:
+// the first request creates the run (id 0) or updates it, the rest update
+// it, and only the last one completes it.
+func (h *Handler) send(ctx context.Context, gh *repoClient, sha string, id int64, extID string, rep report, start int) (int64, error) {
+	var batches [][]annotation
+	for i := start; i < len(rep.Annotations); i += annotationsPerRequest {
+		batches = append(batches, rep.Annotations[i:min(i+annotationsPerRequest, len(rep.Annotations))])
+	}
+	if len(batches) == 0 {
+		batches = [][]annotation{nil}
+	}
+	for i, batch := range batches {
+		output := &github.CheckRunOutput{
+			Title: github.String(rep.Title), Summary: github.String(rep.Summary), Annotations: toGitHub(batch),
+		}
+		status, conclusion := github.String("in_progress"), (*string)(nil)
+		var completedAt *github.Timestamp
+		if i == len(batches)-1 {
+			status, conclusion = github.String("completed"), github.String(rep.Conclusion)
+			completedAt = &github.Timestamp{Time: h.env.Clock.Now()}
+		}
+		if id == 0 {
+			run, _, err := gh.c.Checks.CreateCheckRun(ctx, gh.owner, gh.repo, github.CreateCheckRunOptions{
+				Name: RunName, HeadSHA: sha, ExternalID: github.String(extID), Status: status,
+				Conclusion: conclusion, CompletedAt: completedAt, Output: output,
+			})
+			if err != nil {
+				return 0, fmt.Errorf("create check run on %s: %w", sha, err)
+			}
+			id = run.GetID()
+			continue
+		}
+		_, _, err := gh.c.Checks.UpdateCheckRun(ctx, gh.owner, gh.repo, id, github.UpdateCheckRunOptions{
+			Name: RunName, ExternalID: github.String(extID), Status: status,
+			Conclusion: conclusion, CompletedAt: completedAt, Output: output,
+		})
+		if err != nil {
+			return 0, fmt.Errorf("update check run %d (batch %d of %d): %w", id, i+1, len(batches), err)
+		}
+	}
+	return id, nil
+}
+
+func toGitHub(batch []annotation) []*github.CheckRunAnnotation {
+	out := make([]*github.CheckRunAnnotation, 0, len(batch))
+	for _, a := range batch {
+		ga := &github.CheckRunAnnotation{
+			Path: github.String(a.Path), StartLine: github.Int(a.StartLine), EndLine: github.Int(a.EndLine),
+			AnnotationLevel: github.String(a.Level), Title: github.String(a.Title), Message: github.String(a.Message),
+		}
+		if a.StartColumn > 0 {
+			ga.StartColumn, ga.EndColumn = github.Int(a.StartColumn), github.Int(a.EndColumn)
+		}
+		out = append(out, ga)
+	}
+	return out
+}
+
+// postmortemRuns lists the `postmortem` check runs on a commit.
+func (g *repoClient) postmortemRuns(ctx context.Context, sha string) ([]*github.CheckRun, error) {
+	opts := &github.ListCheckRunsOptions{
+		CheckName: github.String(RunName), Filter: github.String("all"), ListOptions: github.ListOptions{PerPage: 100},
+	}
+	var out []*github.CheckRun
+	for {
+		res, resp, err := g.c.Checks.ListCheckRunsForRef(ctx, g.owner, g.repo, sha, opts)
+		if err != nil {
+			return nil, fmt.Errorf("list postmortem check runs on %s: %w", sha, err)
+		}
+		out = append(out, res.CheckRuns...)
+		if resp.NextPage == 0 {
+			return out, nil
+		}
+		opts.Page = resp.NextPage
+	}
+}
+
+// digestOf identifies a report's content, for recognising a run already
+// published from the same review.
+func digestOf(rep report) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", rep.Conclusion, rep.Title, rep.Summary)
+	for _, a := range rep.Annotations {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\x00%d\x00%s\x00%s\x00%s\x00", a.Path, a.StartLine, a.EndLine, a.StartColumn, a.EndColumn, a.Level, a.Title, a.Message)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20]
+}
