@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"fmt"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,5 +156,3 @@ func (r *repo) canPush(login string) bool {
 
 // assignable mirrors GitHub: only users with push access can be assigned.
 func (r *repo) assignable(login string) bool { return r.canPush(login) }
-
-var _ = http.StatusOK

@@ -7,7 +7,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"time"
 )
 
 func (s *Server) renderInstallation(inst *installation) map[string]any {
@@ -334,5 +333,3 @@ func (s *Server) renderCommit(r *repo, sha string) map[string]any {
 		"parents":  git["parents"],
 	}
 }
-
-var _ = time.Second

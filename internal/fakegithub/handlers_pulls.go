@@ -118,13 +118,12 @@ func unifiedPatch(before, after []byte) (patch string, additions, deletions int)
 	return sb.String(), len(newLines), len(oldLines)
 }
 
-// pullRange gives the commits a pull request's diff runs between.
+// pullRange gives the commits a pull request's diff runs between: the merge
+// base and the head. After a merge baseSHA still names the base before the
+// merge, so the files stay those the pull request changed.
 func (r *repo) pullRange(i *issue) (from, to string) {
 	p := i.pull
 	r.livePull(p, i.state)
-	if p.merged {
-		return r.mergeBase(p.baseSHA, p.headSHA), p.headSHA
-	}
 	return r.mergeBase(p.baseSHA, p.headSHA), p.headSHA
 }
 
