@@ -99,4 +99,3 @@ func newLogger(cfg config.Config, w io.Writer) (zerolog.Logger, error) {
 	}
 	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
 }
-
