@@ -1,0 +1,149 @@
+// Package incident turns an issue labelled as an incident into a pull request
+// proposing its postmortem, answers /postmortem commands and reminds closed
+// incidents whose postmortem is overdue.
+package incident
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/event"
+	"github.com/postmortem-bot/postmortem-bot/internal/feature"
+)
+
+// Handler is the incident feature.
+type Handler struct {
+	env *feature.Env
+	db  incidents
+}
+
+// New builds the incident feature.
+func New(env *feature.Env) *Handler { return &Handler{env: env, db: incidents{db: env.DB}} }
+
+// Name is part of every job's uniqueness key.
+func (*Handler) Name() string { return "incident" }
+
+// Events are the webhooks the feature reads.
+func (*Handler) Events() []string { return []string{"issues", "issue_comment"} }
+
+// Wants keeps label and close events on issues and /postmortem commands.
+func (*Handler) Wants(d *event.Delivery) bool {
+	if d.InstallationID == 0 || d.RepoID == 0 {
+		return false
+	}
+	switch d.Event {
+	case "issues":
+		var ev github.IssuesEvent
+		if d.Decode(&ev) != nil || ev.Issue == nil || ev.Issue.IsPullRequest() {
+			return false
+		}
+		switch d.Action {
+		case "labeled":
+			return ev.Label.GetName() != ""
+		case "closed":
+			return len(ev.Issue.Labels) > 0
+		}
+	case "issue_comment":
+		var ev github.IssueCommentEvent
+		if d.Action != "created" || d.Decode(&ev) != nil || ev.Issue == nil || ev.Issue.IsPullRequest() {
+			return false
+		}
+		_, ok := parseCommand(ev.Comment.GetBody())
+		return ok
+	}
+	return false
+}
+
+// Work handles one delivery.
+func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
+	switch d.Event {
+	case "issues":
+		var ev github.IssuesEvent
+		if err := d.Decode(&ev); err != nil {
+			return river.JobCancel(fmt.Errorf("decode issues event: %w", err))
+		}
+		key := h.keyOf(d, ev.Issue.GetNumber())
+		switch d.Action {
+		case "labeled":
+			return h.withSession(ctx, key, ev.Repo, ev.Issue, func(s *session) error { return s.onLabeled(ctx, ev.Label.GetName()) })
+		case "closed":
+			return h.withSession(ctx, key, ev.Repo, ev.Issue, func(s *session) error { return s.onClosed(ctx) })
+		}
+	case "issue_comment":
+		var ev github.IssueCommentEvent
+		if err := d.Decode(&ev); err != nil {
+			return river.JobCancel(fmt.Errorf("decode issue_comment event: %w", err))
+		}
+		cmd, ok := parseCommand(ev.Comment.GetBody())
+		if !ok {
+			return nil
+		}
+		key := h.keyOf(d, ev.Issue.GetNumber())
+		return h.withSession(ctx, key, ev.Repo, ev.Issue, func(s *session) error {
+			return s.onCommand(ctx, ev.Comment.GetID(), ev.Comment.GetUser().GetLogin(), cmd)
+		})
+	}
+	return nil
+}
+
+func (h *Handler) keyOf(d *event.Delivery, number int) incidentKey {
+	return incidentKey{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Name: d.Repo, Number: number}
+}
+
+// withSession runs fn while holding the incident's lease, so that label
+// events, commands and redeliveries for one incident take turns. A job that
+// finds the lease taken waits and tries again.
+func (h *Handler) withSession(ctx context.Context, key incidentKey, repo *github.Repository, iss *github.Issue, fn func(s *session) error) error {
+	if key.Number == 0 || iss == nil {
+		return river.JobCancel(fmt.Errorf("delivery for %s/%s names no issue", key.Owner, key.Name))
+	}
+	log := zerolog.Ctx(ctx).With().Int("issue", key.Number).Logger()
+	ctx = log.WithContext(ctx)
+	now := h.env.Clock.Now()
+	if err := h.env.DB.RecordRepository(ctx, key.InstallationID, key.RepoID, key.Owner, key.Name, now.Unix()); err != nil {
+		return err
+	}
+	holder := newHolder()
+	got, err := h.db.lease(ctx, key, holder, now)
+	if err != nil {
+		return err
+	}
+	if !got {
+		log.Debug().Msg("another job is working on this incident; waiting for it")
+		return river.JobSnooze(busyWait())
+	}
+	defer func() {
+		if err := h.db.release(context.WithoutCancel(ctx), key, holder); err != nil {
+			log.Warn().Err(err).Msg("could not release the incident's lease; it will expire")
+		}
+	}()
+	client, err := h.env.GitHub.NewInstallationClient(key.InstallationID)
+	if err != nil {
+		return fmt.Errorf("github client for installation %d: %w", key.InstallationID, err)
+	}
+	s := &session{
+		h: h, api: repoAPI{c: client, owner: key.Owner, name: key.Name}, key: key,
+		issue: iss, defaultBranch: repo.GetDefaultBranch(), log: log,
+	}
+	return fn(s)
+}
+
+func newHolder() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// busyWait spreads out jobs waiting for the same incident.
+func busyWait() time.Duration {
+	n, _ := rand.Int(rand.Reader, big.NewInt(400))
+	return 200*time.Millisecond + time.Duration(n.Int64())*time.Millisecond
+}

@@ -1,0 +1,223 @@
+package incident
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/draft"
+	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+)
+
+// proposal is the incident's postmortem pull request.
+type proposal struct {
+	PRNumber int
+	Path     string
+	Created  bool // this job opened the pull request
+}
+
+// propose makes sure the incident has its postmortem branch, file, pull
+// request and incident comment, adopting whatever an earlier attempt left.
+// Every step checks before it creates: the PR is found by its head branch,
+// the branch by name, the file by path, the comment by its marker.
+func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, error) {
+	events, err := s.timeline(ctx)
+	if err != nil {
+		return proposal{}, err
+	}
+	inc := readRecord(s.issue, events, s.api.full(), p, s.h.env.BotLogin())
+	tmpl, perr, err := s.template(ctx, p)
+	if err != nil {
+		return proposal{}, err
+	}
+	if perr != nil {
+		return proposal{}, s.reportConfigError(ctx, perr)
+	}
+	content, err := draft.Render(tmpl, inc)
+	if err != nil {
+		return proposal{}, s.reportConfigError(ctx, &policy.Error{File: p.Postmortem.Template, Key: "postmortem.template", Message: err.Error()})
+	}
+	path, err := p.PostmortemPath(inc.FileNameData())
+	if err != nil {
+		return proposal{}, s.reportConfigError(ctx, &policy.Error{File: policy.Paths[0], Key: "postmortem.filename", Message: err.Error()})
+	}
+	branch := p.Postmortem.BranchPrefix + strconv.Itoa(inc.Number)
+	out := proposal{Path: path}
+
+	pr, err := s.api.pullFrom(ctx, branch)
+	if err != nil {
+		return out, err
+	}
+	if pr == nil {
+		if err := s.commitDraft(ctx, inc, branch, path, content); err != nil {
+			return out, err
+		}
+		pr, err = s.api.openPull(ctx, branch, s.defaultBranch, pullTitle(inc), pullBody(inc, p, path))
+		if ghclient.IsStatus(err, 422) {
+			// Opened meanwhile (by a person, or an attempt that lost its answer).
+			if pr, err = s.api.pullFrom(ctx, branch); err == nil && pr == nil {
+				err = fmt.Errorf("open postmortem PR for %s: GitHub refused it and no PR comes from %s", s.key, branch)
+			}
+		} else if err == nil {
+			out.Created = true
+		}
+		if err != nil {
+			return out, err
+		}
+	} else {
+		s.log.Info().Int("pull", pr.GetNumber()).Msg("adopting the existing postmortem pull request")
+	}
+	out.PRNumber = pr.GetNumber()
+	if err := s.finishPull(ctx, p, pr, inc); err != nil {
+		return out, err
+	}
+	if err := s.upsertComment(ctx, incidentPRMarker, incidentComment(inc, p, out.PRNumber, path)); err != nil {
+		return out, fmt.Errorf("link postmortem PR from %s: %w", s.key, err)
+	}
+	if err := s.clearConfigError(ctx); err != nil {
+		return out, err
+	}
+	state := stateProposed
+	if pr.GetState() == "closed" {
+		state = stateSettled
+	}
+	if err := s.h.db.setState(ctx, s.key, state, out.PRNumber, s.h.env.Clock.Now()); err != nil {
+		return out, err
+	}
+	s.log.Info().Int("pull", out.PRNumber).Bool("created", out.Created).Str("path", path).Msg("postmortem proposed")
+	return out, nil
+}
+
+// template returns the policy's template, or a problem to report when the
+// repository's template is missing.
+func (s *session) template(ctx context.Context, p *policy.Policy) (string, *policy.Error, error) {
+	if p.Postmortem.Template == "" {
+		t, err := draft.DefaultTemplate()
+		return t, nil, err
+	}
+	text, found, err := s.api.file(ctx, p.Postmortem.Template, s.defaultBranch)
+	if err != nil {
+		return "", nil, err
+	}
+	if !found {
+		return "", &policy.Error{File: policy.Paths[0], Key: "postmortem.template",
+			Message: fmt.Sprintf("the template %s does not exist on %s", p.Postmortem.Template, s.defaultBranch)}, nil
+	}
+	return text, nil, nil
+}
+
+// commitDraft creates the branch from the default branch and commits the
+// draft to it, unless an earlier attempt already did either.
+func (s *session) commitDraft(ctx context.Context, inc draft.Incident, branch, path string, content []byte) error {
+	base, err := s.api.branchSHA(ctx, s.defaultBranch)
+	if err != nil {
+		return err
+	}
+	err = s.api.createBranch(ctx, branch, base)
+	if errors.Is(err, errBranchExists) {
+		_, found, ferr := s.api.file(ctx, path, branch)
+		if ferr != nil {
+			return ferr
+		}
+		if found {
+			s.log.Info().Str("branch", branch).Msg("adopting the existing postmortem branch and draft")
+			return nil
+		}
+		s.log.Info().Str("branch", branch).Msg("adopting the existing postmortem branch")
+	} else if err != nil {
+		return err
+	}
+	return s.api.createFile(ctx, branch, path, commitMessage(inc), content)
+}
+
+// finishPull adds the labels, assignees and reviewers the PR is missing.
+func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr *github.PullRequest, inc draft.Incident) error {
+	var labels, assignees []string
+	for _, l := range pr.Labels {
+		labels = append(labels, l.GetName())
+	}
+	for _, a := range pr.Assignees {
+		assignees = append(assignees, a.GetLogin())
+	}
+	newLabels, addedLabel := union(labels, p.Postmortem.Labels)
+	newAssignees, addedAssignee := union(assignees, inc.Responders)
+	if addedLabel || addedAssignee {
+		if err := s.api.setLabelsAndAssignees(ctx, pr.GetNumber(), newLabels, newAssignees); err != nil {
+			return err
+		}
+	}
+	var users, teams []string
+	for _, u := range p.Postmortem.Reviewers {
+		if !containsLogin(pr.RequestedReviewers, u) {
+			users = append(users, u)
+		}
+	}
+	for _, t := range p.Postmortem.TeamReviewers {
+		if !containsTeam(pr.RequestedTeams, t) {
+			teams = append(teams, t)
+		}
+	}
+	if len(users)+len(teams) == 0 || pr.GetState() != "open" {
+		return nil
+	}
+	err := s.api.requestReviews(ctx, pr.GetNumber(), users, teams)
+	if ghclient.IsStatus(err, 422) {
+		// A reviewer who is not a collaborator must not block the draft.
+		s.log.Warn().Err(err).Strs("reviewers", users).Strs("teams", teams).Msg("GitHub refused the configured reviewers")
+		return nil
+	}
+	return err
+}
+
+// union appends to have what it lacks from want, ignoring case.
+func union(have, want []string) ([]string, bool) {
+	out := append([]string(nil), have...)
+	added := false
+	for _, w := range want {
+		if w == "" || hasLabel(out, w) {
+			continue
+		}
+		out = append(out, w)
+		added = true
+	}
+	return out, added
+}
+
+func containsLogin(users []*github.User, login string) bool {
+	for _, u := range users {
+		if strings.EqualFold(u.GetLogin(), strings.TrimPrefix(login, "@")) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsTeam(teams []*github.Team, slug string) bool {
+	if _, after, ok := strings.Cut(slug, "/"); ok {
+		slug = after
+	}
+	for _, t := range teams {
+		if strings.EqualFold(t.GetSlug(), slug) {
+			return true
+		}
+	}
+	return false
+}
+
+// clearConfigError marks an earlier configuration error as fixed.
+func (s *session) clearConfigError(ctx context.Context) error {
+	comments, err := s.comments(ctx)
+	if err != nil {
+		return err
+	}
+	c, ok := findMarked(comments, configErrorMarker, s.h.env.BotLogin())
+	if !ok || c.Body == configFixedComment() {
+		return nil
+	}
+	return s.api.editComment(ctx, c.ID, configFixedComment())
+}

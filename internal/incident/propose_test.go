@@ -1,0 +1,54 @@
+package incident_test
+
+import (
+	"strings"
+	"testing"
+)
+
+const draftPath = "postmortems/2026-03-04-checkout-502s-after-payments-deploy.md"
+
+func TestIncidentLabelOpensOnePostmortemPR(t *testing.T) {
+	h := start(t)
+	n := openIncident(t, h, "sev2")
+	before := len(h.GitHub.Requests())
+	label(t, h, n)
+
+	pr := onlyPull(t, h)
+	if pr.Title != "Postmortem: Checkout 502s after payments deploy" || pr.Head != branch || pr.Base != "main" {
+		t.Errorf("pull request = %q %s -> %s", pr.Title, pr.Head, pr.Base)
+	}
+	if !strings.Contains(pr.Body, "Refs #1") || !strings.Contains(pr.Body, "### Next steps") || !strings.Contains(pr.Body, "`postmortem` check") {
+		t.Errorf("pull request body lacks the incident link, next steps or checks:\n%s", pr.Body)
+	}
+	if strings.Join(pr.Labels, ",") != "postmortem" || strings.Join(pr.Assignees, ",") != "mkaur" {
+		t.Errorf("labels %v, assignees %v; want [postmortem], [mkaur]", pr.Labels, pr.Assignees)
+	}
+	content, ok := h.GitHub.FileAt(owner, repo, branch, draftPath)
+	if !ok {
+		t.Fatalf("branch %s has no %s", branch, draftPath)
+	}
+	golden(t, "checkout-502s.golden.md", content)
+	if _, onMain := h.GitHub.FileAt(owner, repo, "main", draftPath); onMain {
+		t.Errorf("the draft landed on main")
+	}
+
+	comments := botComments(h, n, "<!-- postmortem-bot:incident-pr -->")
+	if len(comments) != 1 {
+		t.Fatalf("want one incident comment, got %d", len(comments))
+	}
+	if !strings.Contains(comments[0].Body, "#2") || !strings.Contains(comments[0].Body, "due 5 days after it closes") {
+		t.Errorf("incident comment does not link the PR or state the due date:\n%s", comments[0].Body)
+	}
+
+	reqs := h.GitHub.Requests()[before:]
+	var calls []string
+	for _, r := range reqs {
+		if r.Operation != "apps/create-installation-access-token" {
+			calls = append(calls, r.Method+" "+r.Path)
+		}
+	}
+	t.Logf("label -> PR used %d GitHub requests (%d without the token):\n%s", len(reqs), len(calls), strings.Join(calls, "\n"))
+	if len(calls) > 13 {
+		t.Errorf("label -> PR made %d requests, want at most 13", len(calls))
+	}
+}
