@@ -1,0 +1,339 @@
+package actions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/store"
+)
+
+// Item states as the database records them.
+const (
+	statePlanned  = "planned"  // read from a postmortem, no issue yet
+	stateOpen     = "open"     // its issue is open
+	stateClosed   = "closed"   // its issue is closed
+	stateGone     = "gone"     // its issue was deleted or transferred away
+	stateDropped  = "dropped"  // someone removed the action label
+	stateExternal = "external" // it refers to an issue in another repository
+)
+
+// actionItem is one tracked corrective action.
+type actionItem struct {
+	RepoID        int64
+	Key           string // "<postmortem path>#<item key>"
+	Path          string
+	Incident      int
+	Issue         int
+	Title         string
+	Owner         string
+	Priority      string
+	Type          string
+	Line          int
+	Due           time.Time
+	State         string
+	CreatedAt     time.Time
+	ClosedAt      time.Time
+	ReminderKey   string
+	EscalationKey string
+}
+
+// tracked reports whether the item counts in lists and totals.
+func (it actionItem) tracked() bool {
+	return it.State == stateOpen || it.State == stateClosed
+}
+
+// records is the app's memory of incidents, postmortems and action items.
+type records struct{ db *store.DB }
+
+const itemColumns = `repo_id, item_key, postmortem_path, incident_number, issue_number, title, owner, priority,
+	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key`
+
+func scanItems(rows *sql.Rows) ([]actionItem, error) {
+	defer rows.Close()
+	var out []actionItem
+	for rows.Next() {
+		var it actionItem
+		var due, created, closed int64
+		if err := rows.Scan(&it.RepoID, &it.Key, &it.Path, &it.Incident, &it.Issue, &it.Title, &it.Owner, &it.Priority,
+			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey); err != nil {
+			return nil, fmt.Errorf("read action items: %w", err)
+		}
+		it.Due, it.CreatedAt = time.Unix(due, 0).UTC(), time.Unix(created, 0).UTC()
+		if closed > 0 {
+			it.ClosedAt = time.Unix(closed, 0).UTC()
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// plan records an item read from a merged postmortem; an item already
+// recorded keeps its issue and state.
+func (r records) plan(ctx context.Context, it actionItem) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_items (`+itemColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '')
+		ON CONFLICT (repo_id, item_key) DO NOTHING`,
+		it.RepoID, it.Key, it.Path, it.Incident, 0, it.Title, it.Owner, it.Priority, it.Type, it.Line,
+		it.Due.Unix(), statePlanned, it.CreatedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("record action item %s: %w", it.Key, err)
+	}
+	return nil
+}
+
+func (r records) item(ctx context.Context, repoID int64, key string) (actionItem, error) {
+	items, err := r.query(ctx, `WHERE repo_id = ? AND item_key = ?`, repoID, key)
+	if err != nil {
+		return actionItem{}, err
+	}
+	if len(items) == 0 {
+		return actionItem{}, fmt.Errorf("action item %s is not recorded", key)
+	}
+	return items[0], nil
+}
+
+// byIssue finds the item an issue tracks; ok is false for other issues.
+func (r records) byIssue(ctx context.Context, repoID int64, issue int) (actionItem, bool, error) {
+	items, err := r.query(ctx, `WHERE repo_id = ? AND issue_number = ? AND issue_number > 0`, repoID, issue)
+	if err != nil || len(items) == 0 {
+		return actionItem{}, false, err
+	}
+	return items[0], true, nil
+}
+
+func (r records) ofPostmortem(ctx context.Context, repoID int64, path string) ([]actionItem, error) {
+	return r.query(ctx, `WHERE repo_id = ? AND postmortem_path = ? ORDER BY line, item_key`, repoID, path)
+}
+
+func (r records) ofIncident(ctx context.Context, repoID int64, incident int) ([]actionItem, error) {
+	return r.query(ctx, `WHERE repo_id = ? AND incident_number = ? ORDER BY postmortem_path, line, item_key`, repoID, incident)
+}
+
+func (r records) ofRepo(ctx context.Context, repoID int64) ([]actionItem, error) {
+	return r.query(ctx, `WHERE repo_id = ? ORDER BY incident_number, postmortem_path, line, item_key`, repoID)
+}
+
+func (r records) query(ctx context.Context, where string, args ...any) ([]actionItem, error) {
+	rows, err := r.db.Query(ctx, `SELECT `+itemColumns+` FROM pmbot_action_items `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read action items: %w", err)
+	}
+	return scanItems(rows)
+}
+
+// setIssue remembers the issue an item is tracked by, right after it is
+// created or adopted, so a re-run never opens it again.
+func (r records) setIssue(ctx context.Context, repoID int64, key string, issue int, state string, closedAt time.Time) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET issue_number = ?, state = ?, closed_at = ?
+		WHERE repo_id = ? AND item_key = ?`, issue, state, unixOrZero(closedAt), repoID, key)
+	if err != nil {
+		return fmt.Errorf("record issue #%d for action item %s: %w", issue, key, err)
+	}
+	return nil
+}
+
+// issueState is what GitHub says about an action item's issue.
+type issueState struct {
+	State    string // one of the item states
+	Title    string
+	Priority string // "" keeps the recorded one
+	ClosedAt time.Time
+}
+
+// update applies GitHub's view of an item's issue. closedNow is true when
+// this call moved the item from open to closed (for time-to-close).
+func (r records) update(ctx context.Context, it actionItem, s issueState) (changed, closedNow bool, err error) {
+	title, priority := it.Title, it.Priority
+	if s.Title != "" {
+		title = s.Title
+	}
+	if s.Priority != "" {
+		priority = s.Priority
+	}
+	closedAt := it.ClosedAt
+	if s.State == stateClosed && closedAt.IsZero() {
+		closedAt = s.ClosedAt
+	}
+	if s.State != stateClosed {
+		closedAt = time.Time{}
+	}
+	if title == it.Title && priority == it.Priority && s.State == it.State && closedAt.Equal(it.ClosedAt) {
+		return false, false, nil
+	}
+	_, err = r.db.Exec(ctx, `UPDATE pmbot_action_items SET title = ?, priority = ?, state = ?, closed_at = ?
+		WHERE repo_id = ? AND item_key = ?`, title, priority, s.State, unixOrZero(closedAt), it.RepoID, it.Key)
+	if err != nil {
+		return false, false, fmt.Errorf("update action item %s: %w", it.Key, err)
+	}
+	return true, it.State == stateOpen && s.State == stateClosed, nil
+}
+
+func (r records) setReminder(ctx context.Context, it actionItem, key string, at time.Time) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET reminder_key = ?, reminded_at = ? WHERE repo_id = ? AND item_key = ?`,
+		key, at.Unix(), it.RepoID, it.Key)
+	if err != nil {
+		return fmt.Errorf("record reminder on #%d: %w", it.Issue, err)
+	}
+	return nil
+}
+
+func (r records) setEscalation(ctx context.Context, it actionItem, key string) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET escalation_key = ? WHERE repo_id = ? AND item_key = ?`,
+		key, it.RepoID, it.Key)
+	if err != nil {
+		return fmt.Errorf("record escalation of #%d: %w", it.Issue, err)
+	}
+	return nil
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// incident is what the app remembers about an incident with action items.
+type incident struct {
+	RepoID            int64
+	Number            int
+	Title             string
+	TrackingCommentID int64
+	TrackingBody      string
+	CompletedAt       int64
+}
+
+func (r records) recordIncident(ctx context.Context, repoID int64, number int, title string) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_incidents (repo_id, number, title) VALUES (?, ?, ?)
+		ON CONFLICT (repo_id, number) DO UPDATE SET title = excluded.title`, repoID, number, title)
+	if err != nil {
+		return fmt.Errorf("record incident #%d: %w", number, err)
+	}
+	return nil
+}
+
+func (r records) incident(ctx context.Context, repoID int64, number int) (incident, error) {
+	in := incident{RepoID: repoID, Number: number}
+	err := r.db.QueryRow(ctx, `SELECT title, tracking_comment_id, tracking_body, completed_at FROM pmbot_action_incidents
+		WHERE repo_id = ? AND number = ?`, repoID, number).Scan(&in.Title, &in.TrackingCommentID, &in.TrackingBody, &in.CompletedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, nil
+	}
+	if err != nil {
+		return in, fmt.Errorf("read incident #%d: %w", number, err)
+	}
+	return in, nil
+}
+
+func (r records) setTracking(ctx context.Context, repoID int64, number int, commentID int64, body string) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_incidents SET tracking_comment_id = ?, tracking_body = ? WHERE repo_id = ? AND number = ?`,
+		commentID, body, repoID, number)
+	if err != nil {
+		return fmt.Errorf("record tracking comment of incident #%d: %w", number, err)
+	}
+	return nil
+}
+
+func (r records) setCompleted(ctx context.Context, repoID int64, number int, at time.Time) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_incidents SET completed_at = ? WHERE repo_id = ? AND number = ?`, at.Unix(), repoID, number)
+	if err != nil {
+		return fmt.Errorf("record completion of incident #%d: %w", number, err)
+	}
+	return nil
+}
+
+func (r records) recordPostmortem(ctx context.Context, repoID int64, path string, incidentNumber, pull int, sha string, merged time.Time) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_postmortems (repo_id, path, incident_number, pull_number, merge_sha, merged_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (repo_id, path) DO UPDATE SET incident_number = excluded.incident_number, pull_number = excluded.pull_number,
+			merge_sha = excluded.merge_sha, merged_at = excluded.merged_at`,
+		repoID, path, incidentNumber, pull, sha, merged.Unix())
+	if err != nil {
+		return fmt.Errorf("record postmortem %s: %w", path, err)
+	}
+	return nil
+}
+
+// statusRecord is the repository's status issue as last written.
+type statusRecord struct {
+	Issue int
+	Body  string
+	Dirty int64
+}
+
+func (r records) status(ctx context.Context, repoID int64) (statusRecord, error) {
+	var s statusRecord
+	err := r.db.QueryRow(ctx, `SELECT issue_number, body, dirty FROM pmbot_action_status_issues WHERE repo_id = ?`, repoID).
+		Scan(&s.Issue, &s.Body, &s.Dirty)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read status issue: %w", err)
+	}
+	return s, nil
+}
+
+func (r records) setStatus(ctx context.Context, repoID int64, issue int, body string) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, issue_number, body) VALUES (?, ?, ?)
+		ON CONFLICT (repo_id) DO UPDATE SET issue_number = excluded.issue_number, body = excluded.body`, repoID, issue, body)
+	if err != nil {
+		return fmt.Errorf("record status issue #%d: %w", issue, err)
+	}
+	return nil
+}
+
+// markDirty notes that the status issue needs rewriting; a status job that
+// started before the change sees the counter move and runs again.
+func (r records) markDirty(ctx context.Context, repoID int64) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, dirty) VALUES (?, 1)
+		ON CONFLICT (repo_id) DO UPDATE SET dirty = pmbot_action_status_issues.dirty + 1`, repoID)
+	if err != nil {
+		return fmt.Errorf("mark status issue for update: %w", err)
+	}
+	return nil
+}
+
+// forgetStatusIssue drops a status issue someone closed or deleted, so the
+// next update opens a new one.
+func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int) (bool, error) {
+	res, err := r.db.Exec(ctx, `UPDATE pmbot_action_status_issues SET issue_number = 0, body = '' WHERE repo_id = ? AND issue_number = ?`,
+		repoID, issue)
+	if err != nil {
+		return false, fmt.Errorf("forget status issue #%d: %w", issue, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// reposWithItems lists repositories that have action items, from the app's
+// repository records.
+func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error) {
+	all, err := r.db.Repositories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.db.Query(ctx, `SELECT DISTINCT repo_id FROM pmbot_action_items`)
+	if err != nil {
+		return nil, fmt.Errorf("list repositories with action items: %w", err)
+	}
+	defer rows.Close()
+	has := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list repositories with action items: %w", err)
+		}
+		has[id] = true
+	}
+	var out []store.Repository
+	for _, repo := range all {
+		if has[repo.ID] {
+			out = append(out, repo)
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,181 @@
+package actions
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/store"
+)
+
+// RemindersArgs runs the daily reminders and escalations over every
+// repository with action items.
+type RemindersArgs struct{}
+
+// Kind names the job kind in River's table.
+func (RemindersArgs) Kind() string { return "action_items_reminders" }
+
+type remindersWorker struct {
+	river.WorkerDefaults[RemindersArgs]
+	h *Handler
+}
+
+func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
+	return w.h.forEachRepo(ctx, "remind", w.h.remind)
+}
+
+// forEachRepo runs fn on each repository with action items; one failing
+// repository does not stop the others, but fails the job so it retries
+// (work already done is recorded and skipped).
+func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.Context, repoRef) error) error {
+	repos, err := h.records.reposWithItems(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, repo := range repos {
+		r := refOf(repo)
+		if err := fn(ctx, r); err != nil {
+			zerolog.Ctx(ctx).Warn().Err(err).Str("repository", r.String()).Msg(what + " failed for a repository")
+			if firstErr == nil {
+				firstErr = fmt.Errorf("%s %s: %w", what, r, err)
+			}
+		}
+	}
+	return firstErr
+}
+
+func refOf(r store.Repository) repoRef {
+	return repoRef{InstallationID: r.InstallationID, RepoID: r.ID, Owner: r.Owner, Repo: r.Name}
+}
+
+// reminderKey names the reminder interval an overdue item is in: one
+// reminder per key, ever.
+func reminderKey(it actionItem, intervalDays int, now time.Time) string {
+	k := daysBetween(it.Due, now) / intervalDays
+	return fmt.Sprintf("%s/%d", it.Due.Format(dateLayout), k)
+}
+
+// escalationKey names the escalation interval of an item overdue by more
+// than the policy's escalate_after_days ("" when it is not due for one).
+func escalationKey(it actionItem, ai policy.ActionItems, now time.Time) string {
+	if ai.EscalateAfterDays <= 0 || ai.EscalationTeam == "" {
+		return ""
+	}
+	late := daysBetween(it.Due, now) - ai.EscalateAfterDays
+	if late < 0 || !now.After(it.Due) {
+		return ""
+	}
+	k := 0
+	if ai.ReminderIntervalDays > 0 {
+		k = late / ai.ReminderIntervalDays
+	}
+	return fmt.Sprintf("%s/%d", it.Due.Format(dateLayout), k)
+}
+
+// remind comments on each overdue open item at most once per reminder
+// interval, and mentions the escalation team on the status issue for items
+// overdue past escalate_after_days, once per item per interval.
+func (h *Handler) remind(ctx context.Context, r repoRef) error {
+	c, err := h.client(r)
+	if err != nil {
+		return err
+	}
+	pol, err := h.policyOf(ctx, c, "")
+	if err != nil {
+		return err
+	}
+	items, err := h.records.ofRepo(ctx, r.RepoID)
+	if err != nil {
+		return err
+	}
+	now := h.env.Clock.Now()
+	ai := pol.ActionItems
+	var escalate []escalation
+	for _, it := range items {
+		if it.State != stateOpen || it.Issue == 0 || !now.After(it.Due) {
+			continue
+		}
+		if ai.ReminderIntervalDays > 0 {
+			if key := reminderKey(it, ai.ReminderIntervalDays, now); key != it.ReminderKey {
+				if err := h.remindOne(ctx, c, it, key, now); err != nil {
+					return err
+				}
+			}
+		}
+		if key := escalationKey(it, ai, now); key != "" && key != it.EscalationKey {
+			escalate = append(escalate, escalation{Item: it, Key: key})
+		}
+	}
+	if len(escalate) == 0 {
+		return nil
+	}
+	return h.escalate(ctx, c, r, ai.EscalationTeam, escalate, now)
+}
+
+// remindOne posts one reminder, unless a run that crashed after posting it
+// already did (its marker is on the issue).
+func (h *Handler) remindOne(ctx context.Context, c repoClient, it actionItem, key string, now time.Time) error {
+	m := fmt.Sprintf(reminderMarkerFm, key)
+	if _, posted, err := c.commentWith(ctx, it.Issue, m); err != nil {
+		return err
+	} else if !posted {
+		if _, err := c.comment(ctx, it.Issue, reminderBody(it, key, now)); err != nil {
+			return err
+		}
+	}
+	return h.records.setReminder(ctx, it, key, now)
+}
+
+// escalate mentions the team once for the items, on the status issue (or
+// on each item's issue when there is no status issue).
+func (h *Handler) escalate(ctx context.Context, c repoClient, r repoRef, team string, items []escalation, now time.Time) error {
+	st, err := h.records.status(ctx, r.RepoID)
+	if err != nil {
+		return err
+	}
+	if st.Issue == 0 {
+		for _, e := range items {
+			if err := h.escalateOn(ctx, c, e.Item.Issue, team, []escalation{e}, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return h.escalateOn(ctx, c, st.Issue, team, items, now)
+}
+
+func (h *Handler) escalateOn(ctx context.Context, c repoClient, issue int, team string, items []escalation, now time.Time) error {
+	comments, err := c.comments(ctx, issue)
+	if err != nil {
+		return err
+	}
+	var todo []escalation
+	for _, e := range items {
+		m := fmt.Sprintf(escalateMarkerFm, e.Item.Issue, e.Key)
+		posted := false
+		for _, cm := range comments {
+			if containsMarker(cm.Body, m) {
+				posted = true
+			}
+		}
+		if !posted {
+			todo = append(todo, e)
+		}
+	}
+	if len(todo) > 0 {
+		if _, err := c.comment(ctx, issue, escalationBody(team, todo, now)); err != nil {
+			return err
+		}
+	}
+	for _, e := range items {
+		if err := h.records.setEscalation(ctx, e.Item, e.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package actions
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Hidden markers by which the app finds what it wrote before.
+const (
+	trackingMarker   = "<!-- postmortem-bot:action-items-tracking -->"
+	completeMarker   = "<!-- postmortem-bot:action-items-complete -->"
+	statusMarker     = "<!-- postmortem-bot:action-items-status -->"
+	completeLabel    = "postmortem-complete"
+	dateLayout       = time.DateOnly
+	reminderMarkerFm = "<!-- postmortem-bot:reminder %s -->"
+	escalateMarkerFm = "<!-- postmortem-bot:escalation #%d %s -->"
+)
+
+// issueSource is where an action item came from, for its issue's body.
+type issueSource struct {
+	WebURL      string // https://github.com
+	Owner, Repo string
+	Path        string
+	SHA         string // the merge commit
+	Incident    int
+	Pull        int
+}
+
+func (s issueSource) fileURL(line int) string {
+	u := fmt.Sprintf("%s/%s/%s/blob/%s/%s", strings.TrimRight(s.WebURL, "/"), s.Owner, s.Repo, s.SHA, escapePath(s.Path))
+	if line > 0 {
+		u += fmt.Sprintf("#L%d", line)
+	}
+	return u
+}
+
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		parts[i] = url.PathEscape(part)
+	}
+	return strings.Join(parts, "/")
+}
+
+// issueBody is the description of the issue opened for an action item.
+func issueBody(it actionItem, src issueSource) string {
+	var b strings.Builder
+	b.WriteString(marker(it.Path, strings.TrimPrefix(it.Key, it.Path+"#")) + "\n")
+	if src.Incident > 0 {
+		fmt.Fprintf(&b, "Corrective action from the postmortem of incident #%d.\n\n", src.Incident)
+	} else {
+		b.WriteString("Corrective action from a postmortem.\n\n")
+	}
+	fmt.Fprintf(&b, "- **Postmortem:** [%s](%s)", it.Path, src.fileURL(it.Line))
+	if src.Pull > 0 {
+		fmt.Fprintf(&b, " (merged in #%d)", src.Pull)
+	}
+	b.WriteString("\n")
+	if src.Incident > 0 {
+		fmt.Fprintf(&b, "- **Incident:** #%d\n", src.Incident)
+	}
+	owner := it.Owner
+	if owner == "" {
+		owner = "none yet: please add one"
+	}
+	fmt.Fprintf(&b, "- **Owner:** %s\n", owner)
+	fmt.Fprintf(&b, "- **Due:** %s\n", it.Due.Format(dateLayout))
+	if it.Priority != "" {
+		fmt.Fprintf(&b, "- **Priority:** %s\n", it.Priority)
+	}
+	if it.Type != "" {
+		fmt.Fprintf(&b, "- **Type:** %s\n", it.Type)
+	}
+	b.WriteString("\nClose this issue when the action is done. postmortem-bot keeps the incident's list of corrective actions up to date.\n")
+	return b.String()
+}
+
+// trackingBody is the incident's task list of its action-item issues.
+func trackingBody(items []actionItem) string {
+	var b strings.Builder
+	b.WriteString(trackingMarker + "\n### Corrective actions\n\n")
+	closed := 0
+	for _, it := range items {
+		box := " "
+		if it.State == stateClosed {
+			box, closed = "x", closed+1
+		}
+		fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout))
+	}
+	fmt.Fprintf(&b, "\n%d of %d closed.", closed, len(items))
+	if closed == len(items) {
+		b.WriteString(" All corrective actions are done.")
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func ownerText(owner string) string {
+	if owner == "" {
+		return "no owner"
+	}
+	return owner
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func completionBody(total int) string {
+	return fmt.Sprintf("%s\nAll %d corrective actions of this incident's postmortem are closed. The follow-up is complete.\n", completeMarker, total)
+}
+
+// daysBetween counts whole days from a to b (0 when b is not after a).
+func daysBetween(a, b time.Time) int {
+	if !b.After(a) {
+		return 0
+	}
+	return int(b.Sub(a) / (24 * time.Hour))
+}
+
+// statusBody is the repository's status issue: counts per incident, overdue
+// items first, items without owners and the age of the oldest open item.
+func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time) string {
+	var open, overdue, unowned []actionItem
+	type counts struct{ open, closed int }
+	byIncident := map[int]*counts{}
+	for _, it := range items {
+		if !it.tracked() {
+			continue
+		}
+		c := byIncident[it.Incident]
+		if c == nil {
+			c = &counts{}
+			byIncident[it.Incident] = c
+		}
+		if it.State == stateClosed {
+			c.closed++
+			continue
+		}
+		c.open++
+		open = append(open, it)
+		if now.After(it.Due) {
+			overdue = append(overdue, it)
+		}
+		if it.Owner == "" {
+			unowned = append(unowned, it)
+		}
+	}
+	sort.SliceStable(overdue, func(i, j int) bool { return overdue[i].Due.Before(overdue[j].Due) })
+
+	var b strings.Builder
+	b.WriteString(statusMarker + "\n")
+	b.WriteString("Corrective actions from merged postmortems in this repository, kept up to date by postmortem-bot.\n\n")
+	fmt.Fprintf(&b, "**Open:** %d · **Overdue:** %d · **Without owner:** %d", len(open), len(overdue), len(unowned))
+	if len(open) > 0 {
+		oldest := open[0]
+		for _, it := range open[1:] {
+			if it.CreatedAt.Before(oldest.CreatedAt) {
+				oldest = it
+			}
+		}
+		fmt.Fprintf(&b, " · **Oldest open:** #%d, %d days", oldest.Issue, daysBetween(oldest.CreatedAt, now))
+	}
+	b.WriteString("\n\n")
+
+	if len(overdue) > 0 {
+		b.WriteString("### Overdue\n\n| Issue | Owner | Due | Overdue by |\n|---|---|---|---|\n")
+		for _, it := range overdue {
+			fmt.Fprintf(&b, "| #%d %s | %s | %s | %d days |\n", it.Issue, cell(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout), daysBetween(it.Due, now))
+		}
+		b.WriteString("\n")
+	}
+	if len(unowned) > 0 {
+		b.WriteString("### Without an owner\n\n")
+		for _, it := range unowned {
+			fmt.Fprintf(&b, "- #%d %s\n", it.Issue, oneLine(it.Title))
+		}
+		b.WriteString("\n")
+	}
+	if len(byIncident) > 0 {
+		var numbers []int
+		for n := range byIncident {
+			numbers = append(numbers, n)
+		}
+		sort.Ints(numbers)
+		b.WriteString("### By incident\n\n| Incident | Open | Closed |\n|---|---|---|\n")
+		for _, n := range numbers {
+			name := "(no incident)"
+			if n > 0 {
+				name = fmt.Sprintf("#%d %s", n, cell(incidentTitles[n]))
+			}
+			fmt.Fprintf(&b, "| %s | %d | %d |\n", strings.TrimSpace(name), byIncident[n].open, byIncident[n].closed)
+		}
+	} else {
+		b.WriteString("No corrective actions are tracked yet.\n")
+	}
+	return b.String()
+}
+
+func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
+
+func reminderBody(it actionItem, key string, now time.Time) string {
+	who := "The owner"
+	if strings.HasPrefix(it.Owner, "@") {
+		who = it.Owner
+	} else if it.Owner == "" {
+		who = "This corrective action has no owner yet; whoever picks it up"
+	}
+	return fmt.Sprintf(reminderMarkerFm+"\n%s: this corrective action was due on %s (%d days ago). Please close it when done, or update the postmortem's plan.\n",
+		key, who, it.Due.Format(dateLayout), daysBetween(it.Due, now))
+}
+
+// escalation is one item to escalate and its stable key.
+type escalation struct {
+	Item actionItem
+	Key  string
+}
+
+func escalationBody(team string, items []escalation, now time.Time) string {
+	var b strings.Builder
+	for _, e := range items {
+		fmt.Fprintf(&b, escalateMarkerFm+"\n", e.Item.Issue, e.Key)
+	}
+	fmt.Fprintf(&b, "%s: these corrective actions are long overdue:\n\n", team)
+	for _, e := range items {
+		fmt.Fprintf(&b, "- #%d %s — %s, due %s (%d days overdue)\n", e.Item.Issue, oneLine(e.Item.Title), ownerText(e.Item.Owner),
+			e.Item.Due.Format(dateLayout), daysBetween(e.Item.Due, now))
+	}
+	return b.String()
+}

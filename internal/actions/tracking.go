@@ -1,0 +1,94 @@
+package actions
+
+import (
+	"context"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+)
+
+// refreshIncident brings the incident's tracking comment up to date (one
+// comment, edited in place) and, the first time every item is closed, says
+// so, labels the incident complete and closes it if the policy asks.
+func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, number int) error {
+	if number == 0 {
+		return nil
+	}
+	all, err := h.records.ofIncident(ctx, repoID, number)
+	if err != nil {
+		return err
+	}
+	var items []actionItem
+	closed := 0
+	for _, it := range all {
+		if it.tracked() {
+			items = append(items, it)
+			if it.State == stateClosed {
+				closed++
+			}
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	inc, err := h.records.incident(ctx, repoID, number)
+	if err != nil {
+		return err
+	}
+	body := trackingBody(items)
+	if err := h.writeTracking(ctx, c, inc, body); err != nil {
+		return err
+	}
+	if closed < len(items) || inc.CompletedAt != 0 {
+		return nil
+	}
+	if _, said, err := c.commentWith(ctx, number, completeMarker); err != nil {
+		return err
+	} else if !said {
+		if _, err := c.comment(ctx, number, completionBody(len(items))); err != nil {
+			return err
+		}
+	}
+	if err := c.addLabels(ctx, number, completeLabel); err != nil {
+		return err
+	}
+	if pol.ActionItems.CloseIncidentWhenDone {
+		if err := c.closeIssue(ctx, number); err != nil {
+			return err
+		}
+	}
+	return h.records.setCompleted(ctx, repoID, number, h.env.Clock.Now())
+}
+
+// writeTracking edits the remembered tracking comment, or finds it by its
+// marker, or posts it; a comment someone deleted is posted again.
+func (h *Handler) writeTracking(ctx context.Context, c repoClient, inc incident, body string) error {
+	if inc.TrackingCommentID != 0 {
+		if body == inc.TrackingBody {
+			return nil
+		}
+		err := c.editComment(ctx, inc.TrackingCommentID, body)
+		if err == nil {
+			return h.records.setTracking(ctx, inc.RepoID, inc.Number, inc.TrackingCommentID, body)
+		}
+		if !ghclient.IsNotFound(err) {
+			return err
+		}
+	}
+	cm, found, err := c.commentWith(ctx, inc.Number, trackingMarker)
+	if err != nil {
+		return err
+	}
+	id := cm.ID
+	switch {
+	case !found:
+		if id, err = c.comment(ctx, inc.Number, body); err != nil {
+			return err
+		}
+	case cm.Body != body:
+		if err := c.editComment(ctx, id, body); err != nil {
+			return err
+		}
+	}
+	return h.records.setTracking(ctx, inc.RepoID, inc.Number, id, body)
+}
