@@ -32,6 +32,10 @@
 // only assignable users are kept as assignees, at most 50 annotations per
 // check run request (annotations accumulate across updates).
 //
+// WithResponseCheck additionally validates the fake's own answers against the
+// response schemas GitHub documents. The package's tests run with it on and
+// exercise every implemented operation (TestMain fails if one is missed).
+//
 // # Data and how to regenerate it
 //
 // data/openapi.json is api.github.com.json from the npm package

@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 )
 
 func (s *Server) renderInstallation(inst *installation) map[string]any {
@@ -15,6 +16,10 @@ func (s *Server) renderInstallation(inst *installation) map[string]any {
 		"app_id":               s.appID,
 		"app_slug":             s.appSlug,
 		"target_type":          s.user(inst.account).kind,
+		"target_id":            s.user(inst.account).id,
+		"single_file_name":     nil,
+		"suspended_by":         nil,
+		"suspended_at":         nil,
 		"account":              s.renderUser(inst.account),
 		"repository_selection": "selected",
 		"access_tokens_url":    fmt.Sprintf("%s/app/installations/%d/access_tokens", s.URL(), inst.id),
@@ -27,9 +32,13 @@ func (s *Server) renderInstallation(inst *installation) map[string]any {
 	}
 }
 
-func getApp(c *call) (reply, error) {
-	s := c.s
-	return ok(map[string]any{
+func getApp(c *call) (reply, error) { return ok(c.s.renderApp()), nil }
+
+// renderApp is the App as GET /app and check runs show it. Its timestamps are
+// fixed so the App object is stable across requests (and ETags).
+func (s *Server) renderApp() map[string]any {
+	created := stamp(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	return map[string]any{
 		"id":           s.appID,
 		"slug":         s.appSlug,
 		"node_id":      fmt.Sprintf("A_%d", s.appID),
@@ -38,11 +47,11 @@ func getApp(c *call) (reply, error) {
 		"description":  "",
 		"external_url": "https://example.invalid/" + s.appSlug,
 		"html_url":     htmlBase + "/apps/" + s.appSlug,
-		"created_at":   stamp(s.now()),
-		"updated_at":   stamp(s.now()),
+		"created_at":   created,
+		"updated_at":   created,
 		"permissions":  map[string]any{"contents": "write", "issues": "write", "pull_requests": "write", "checks": "write", "metadata": "read"},
 		"events":       []string{"issues", "issue_comment", "pull_request", "check_suite", "check_run"},
-	}), nil
+	}
 }
 
 func (s *Server) sortedInstallations() []*installation {
@@ -144,10 +153,12 @@ func getBranch(c *call) (reply, error) {
 		return reply{}, errorf(http.StatusNotFound, "Branch not found")
 	}
 	return ok(map[string]any{
-		"name":      branch,
-		"commit":    c.s.renderCommit(r, sha),
-		"protected": false,
-		"_links":    map[string]any{"self": c.s.repoAPI(r) + "/branches/" + branch, "html": htmlBase + "/" + r.fullName() + "/tree/" + branch},
+		"name":           branch,
+		"commit":         c.s.renderCommit(r, sha),
+		"protected":      false,
+		"protection":     map[string]any{"enabled": false, "required_status_checks": map[string]any{"enforcement_level": "off", "contexts": []any{}, "checks": []any{}}},
+		"protection_url": c.s.repoAPI(r) + "/branches/" + branch + "/protection",
+		"_links":         map[string]any{"self": c.s.repoAPI(r) + "/branches/" + branch, "html": htmlBase + "/" + r.fullName() + "/tree/" + branch},
 	}), nil
 }
 
@@ -173,6 +184,9 @@ func getPermission(c *call) (reply, error) {
 		legacy = "write"
 	}
 	u := c.s.renderUser(login).(map[string]any)
+	u["role_name"] = roleName
+	u["permissions"] = map[string]any{"admin": perm == "admin", "maintain": perm == "admin" || perm == "maintain",
+		"push": legacy == "admin" || legacy == "write", "triage": perm != "read" && perm != "none", "pull": perm != "none"}
 	return ok(map[string]any{"permission": legacy, "role_name": roleName, "user": u}), nil
 }
 
@@ -317,19 +331,23 @@ func (s *Server) renderGitCommit(r *repo, sha string) map[string]any {
 		"committer":    person(co.committer),
 		"tree":         map[string]any{"sha": co.tree, "url": s.repoAPI(r) + "/git/trees/" + co.tree},
 		"parents":      parents,
-		"verification": map[string]any{"verified": false, "reason": "unsigned", "signature": nil, "payload": nil},
+		"verification": map[string]any{"verified": false, "reason": "unsigned", "signature": nil, "payload": nil, "verified_at": nil},
 	}
 }
 
 // renderCommit is the repos/commits shape used by branches.
 func (s *Server) renderCommit(r *repo, sha string) map[string]any {
 	git := s.renderGitCommit(r, sha)
+	git["comment_count"] = 0
 	return map[string]any{
-		"sha":      sha,
-		"node_id":  git["node_id"],
-		"url":      s.repoAPI(r) + "/commits/" + sha,
-		"html_url": git["html_url"],
-		"commit":   git,
-		"parents":  git["parents"],
+		"sha":          sha,
+		"node_id":      git["node_id"],
+		"url":          s.repoAPI(r) + "/commits/" + sha,
+		"html_url":     git["html_url"],
+		"commit":       git,
+		"parents":      git["parents"],
+		"comments_url": s.repoAPI(r) + "/commits/" + sha + "/comments",
+		"author":       nil,
+		"committer":    nil,
 	}
 }

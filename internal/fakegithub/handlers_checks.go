@@ -112,7 +112,12 @@ func createCheckRun(c *call) (reply, error) {
 		return reply{}, unprocessable("CheckRun", "head_sha", "invalid", "No commit found for SHA: "+in.HeadSHA)
 	}
 	now := c.s.now()
-	run := &checkRun{id: c.s.newID(), headSHA: in.HeadSHA, status: "queued", started: &now, app: c.s.appSlug}
+	suite, found := r.suites[in.HeadSHA]
+	if !found {
+		suite = c.s.newID()
+		r.suites[in.HeadSHA] = suite
+	}
+	run := &checkRun{id: c.s.newID(), suiteID: suite, headSHA: in.HeadSHA, status: "queued", started: &now, app: c.s.appSlug}
 	if err := in.apply(c.s, run); err != nil {
 		return reply{}, err
 	}

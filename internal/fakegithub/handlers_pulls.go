@@ -118,6 +118,37 @@ func unifiedPatch(before, after []byte) (patch string, additions, deletions int)
 	return sb.String(), len(newLines), len(oldLines)
 }
 
+func (r *repo) changePatch(ch fileChange) (patch string, additions, deletions int) {
+	var before, after []byte
+	if b, found := r.blob(ch.before); found {
+		before = b.content
+	}
+	if b, found := r.blob(ch.after); found {
+		after = b.content
+	}
+	return unifiedPatch(before, after)
+}
+
+// commitsBetween lists commits reachable from head but not from base.
+func (r *repo) commitsBetween(base, head string) []string {
+	var out []string
+	seen := map[string]bool{}
+	queue := []string{head}
+	for len(queue) > 0 {
+		sha := queue[0]
+		queue = queue[1:]
+		if seen[sha] || r.isAncestor(sha, base) {
+			continue
+		}
+		seen[sha] = true
+		out = append(out, sha)
+		if c, ok := r.commit(sha); ok {
+			queue = append(queue, c.parents...)
+		}
+	}
+	return out
+}
+
 // pullRange gives the commits a pull request's diff runs between: the merge
 // base and the head. After a merge baseSHA still names the base before the
 // merge, so the files stay those the pull request changed.
@@ -140,14 +171,7 @@ func listPullFiles(c *call) (reply, error) {
 	changes := r.diff(from, to)
 	out := make([]any, 0, len(changes))
 	for _, ch := range paginate(c, changes) {
-		var before, after []byte
-		if b, found := r.blob(ch.before); found {
-			before = b.content
-		}
-		if b, found := r.blob(ch.after); found {
-			after = b.content
-		}
-		patch, adds, dels := unifiedPatch(before, after)
+		patch, adds, dels := r.changePatch(ch)
 		sha := ch.after
 		if sha == "" {
 			sha = ch.before

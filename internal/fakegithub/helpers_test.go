@@ -48,7 +48,7 @@ func (r *recordingTB) reported() []string {
 
 // seeded starts a fake with the App installed on acme and acme/payments.
 func seeded(t testing.TB, opts ...fakegithub.Option) *fakegithub.Server {
-	gh := fakegithub.New(t, opts...)
+	gh := fakegithub.New(t, append([]fakegithub.Option{fakegithub.WithResponseCheck()}, opts...)...)
 	gh.AddInstallation(installationID, owner)
 	gh.AddRepo(owner, repoName)
 	return gh

@@ -40,15 +40,26 @@ func (s *Server) renderUser(login string) any {
 		return nil
 	}
 	a := s.user(login)
+	api := s.URL() + "/users/" + url.PathEscape(a.login)
 	return map[string]any{
-		"login":      a.login,
-		"id":         a.id,
-		"node_id":    fmt.Sprintf("U_%d", a.id),
-		"type":       a.kind,
-		"site_admin": false,
-		"url":        s.URL() + "/users/" + url.PathEscape(a.login),
-		"html_url":   htmlBase + "/" + a.login,
-		"avatar_url": fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", a.id),
+		"login":               a.login,
+		"id":                  a.id,
+		"node_id":             fmt.Sprintf("U_%d", a.id),
+		"type":                a.kind,
+		"site_admin":          false,
+		"url":                 api,
+		"html_url":            htmlBase + "/" + a.login,
+		"avatar_url":          fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", a.id),
+		"gravatar_id":         "",
+		"events_url":          api + "/events{/privacy}",
+		"followers_url":       api + "/followers",
+		"following_url":       api + "/following{/other_user}",
+		"gists_url":           api + "/gists{/gist_id}",
+		"organizations_url":   api + "/orgs",
+		"received_events_url": api + "/received_events",
+		"repos_url":           api + "/repos",
+		"starred_url":         api + "/starred{/owner}{/repo}",
+		"subscriptions_url":   api + "/subscriptions",
 	}
 }
 
@@ -62,9 +73,52 @@ func (s *Server) renderUsers(logins []string) []any {
 
 func (s *Server) repoAPI(r *repo) string { return s.URL() + "/repos/" + r.fullName() }
 
+// repoLinks are the templated URL fields every repository object carries.
+var repoLinks = map[string]string{
+	"archive_url": "/{archive_format}{/ref}", "assignees_url": "/assignees{/user}", "blobs_url": "/git/blobs{/sha}",
+	"branches_url": "/branches{/branch}", "collaborators_url": "/collaborators{/collaborator}", "comments_url": "/comments{/number}",
+	"commits_url": "/commits{/sha}", "compare_url": "/compare/{base}...{head}", "contributors_url": "/contributors",
+	"deployments_url": "/deployments", "downloads_url": "/downloads", "events_url": "/events", "forks_url": "/forks",
+	"git_commits_url": "/git/commits{/sha}", "git_refs_url": "/git/refs{/sha}", "git_tags_url": "/git/tags{/sha}",
+	"hooks_url": "/hooks", "issue_comment_url": "/issues/comments{/number}", "issue_events_url": "/issues/events{/number}",
+	"keys_url": "/keys{/key_id}", "labels_url": "/labels{/name}", "languages_url": "/languages", "merges_url": "/merges",
+	"milestones_url": "/milestones{/number}", "notifications_url": "/notifications{?since,all,participating}",
+	"releases_url": "/releases{/id}", "stargazers_url": "/stargazers", "statuses_url": "/statuses/{sha}",
+	"subscribers_url": "/subscribers", "subscription_url": "/subscription", "tags_url": "/tags", "teams_url": "/teams",
+	"trees_url": "/git/trees{/sha}",
+}
+
 func (s *Server) renderRepo(r *repo) map[string]any {
 	api := s.repoAPI(r)
-	return map[string]any{
+	out := map[string]any{
+		"description":       nil,
+		"homepage":          nil,
+		"language":          nil,
+		"license":           nil,
+		"mirror_url":        nil,
+		"forks":             0,
+		"forks_count":       0,
+		"open_issues":       0,
+		"open_issues_count": 0,
+		"size":              0,
+		"stargazers_count":  0,
+		"watchers":          0,
+		"watchers_count":    0,
+		"network_count":     0,
+		"subscribers_count": 0,
+		"has_projects":      false,
+		"has_wiki":          false,
+		"has_pages":         false,
+		"has_downloads":     false,
+		"has_discussions":   false,
+		"git_url":           "git://github.com/" + r.fullName() + ".git",
+		"ssh_url":           "git@github.com:" + r.fullName() + ".git",
+		"svn_url":           htmlBase + "/" + r.fullName(),
+	}
+	for k, suffix := range repoLinks {
+		out[k] = api + suffix
+	}
+	for k, v := range map[string]any{
 		"id":             r.id,
 		"node_id":        fmt.Sprintf("R_%d", r.id),
 		"name":           r.name,
@@ -87,7 +141,10 @@ func (s *Server) renderRepo(r *repo) map[string]any {
 		"updated_at":     stamp(r.created),
 		"pushed_at":      stamp(r.created),
 		"permissions":    map[string]any{"admin": false, "maintain": false, "push": true, "triage": true, "pull": true},
+	} {
+		out[k] = v
 	}
+	return out
 }
 
 func (s *Server) renderLabel(r *repo, l *label) map[string]any {
@@ -129,6 +186,7 @@ func (s *Server) renderIssue(r *repo, i *issue) map[string]any {
 		"state":              i.state,
 		"state_reason":       stateReason,
 		"locked":             false,
+		"milestone":          nil,
 		"user":               s.renderUser(i.author),
 		"labels":             labels,
 		"assignee":           assignee,
@@ -236,10 +294,42 @@ func (s *Server) renderPull(r *repo, i *issue) map[string]any {
 	}
 	out["merge_commit_sha"] = mergeSHA
 	out["mergeable_state"] = "unknown"
+	out["mergeable"] = nil
+	out["rebaseable"] = nil
+	out["auto_merge"] = nil
+	out["maintainer_can_modify"] = false
+	out["review_comment_url"] = s.repoAPI(r) + "/pulls/comments{/number}"
+	out["review_comments"] = 0
+	out["commits"] = len(r.commitsBetween(p.baseSHA, p.headSHA))
+	changes := r.diff(r.pullRange(i))
+	out["changed_files"] = len(changes)
+	additions, deletions := 0, 0
+	for _, ch := range changes {
+		_, a, d := r.changePatch(ch)
+		additions, deletions = additions+a, deletions+d
+	}
+	out["additions"], out["deletions"] = additions, deletions
+	out["_links"] = map[string]any{
+		"self":            map[string]any{"href": api},
+		"html":            map[string]any{"href": out["html_url"]},
+		"issue":           map[string]any{"href": out["issue_url"]},
+		"comments":        map[string]any{"href": out["comments_url"]},
+		"review_comments": map[string]any{"href": api + "/comments"},
+		"review_comment":  map[string]any{"href": s.repoAPI(r) + "/pulls/comments{/number}"},
+		"commits":         map[string]any{"href": api + "/commits"},
+		"statuses":        map[string]any{"href": out["statuses_url"]},
+	}
 	out["requested_reviewers"] = s.renderUsers(p.requestedReviewers)
 	teams := make([]any, 0, len(p.requestedTeams))
 	for _, slug := range p.requestedTeams {
-		teams = append(teams, map[string]any{"id": s.user(r.owner + "/" + slug).id, "slug": slug, "name": slug})
+		id := s.user(r.owner + "/" + slug).id
+		teamAPI := fmt.Sprintf("%s/orgs/%s/teams/%s", s.URL(), r.owner, slug)
+		teams = append(teams, map[string]any{
+			"id": id, "node_id": fmt.Sprintf("T_%d", id), "slug": slug, "name": slug, "description": nil,
+			"permission": "pull", "privacy": "closed", "notification_setting": "notifications_enabled", "type": "organization", "parent": nil,
+			"url": teamAPI, "html_url": fmt.Sprintf("%s/orgs/%s/teams/%s", htmlBase, r.owner, slug),
+			"members_url": teamAPI + "/members{/member}", "repositories_url": teamAPI + "/repos",
+		})
 	}
 	out["requested_teams"] = teams
 	repoJSON := s.renderRepo(r)
@@ -257,6 +347,9 @@ func (s *Server) renderEvent(r *repo, i *issue, e *issueEvent) map[string]any {
 		"created_at": stamp(e.created),
 		"url":        fmt.Sprintf("%s/issues/events/%d", s.repoAPI(r), e.id),
 		"commit_id":  nil,
+		"commit_url": nil,
+
+		"performed_via_github_app": nil,
 	}
 	switch e.event {
 	case "labeled", "unlabeled":
@@ -311,7 +404,8 @@ func (s *Server) renderCheckRun(r *repo, c *checkRun) map[string]any {
 			"annotations_count": len(c.annotations),
 			"annotations_url":   fmt.Sprintf("%s/check-runs/%d/annotations", s.repoAPI(r), c.id),
 		},
-		"app":           map[string]any{"id": s.appID, "slug": s.appSlug, "name": s.appSlug},
+		"app":           s.renderApp(),
+		"check_suite":   map[string]any{"id": c.suiteID},
 		"pull_requests": s.pullsForSHA(r, c.headSHA),
 	}
 }

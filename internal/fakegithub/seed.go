@@ -25,7 +25,7 @@ func (s *Server) AddRepo(owner, name string) {
 	r := &repo{
 		id: s.newID(), owner: s.user(owner).login, name: name, defaultBranch: "main", created: s.now(),
 		objects: map[string]gitObject{}, refs: map[string]string{}, issues: map[int]*issue{},
-		comments: map[int64]*comment{}, labels: map[string]*label{}, permissions: map[string]string{},
+		comments: map[int64]*comment{}, labels: map[string]*label{}, permissions: map[string]string{}, suites: map[string]int64{},
 	}
 	s.repos[key] = r
 	who := signature{name: owner, email: owner + "@users.noreply.github.com", date: s.now()}

@@ -36,6 +36,8 @@ type Server struct {
 	faults       []*fault
 	contentLimit *contentLimit
 	rateUsed     int
+
+	checkResponses bool
 }
 
 // Option configures a Server in New.

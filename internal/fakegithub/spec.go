@@ -139,9 +139,9 @@ func (s *apiSpec) validate(ctx context.Context, r *http.Request, op *operation, 
 	return nil
 }
 
-// greedyParams may span several path segments: file paths and git refs
+// greedyParams may span several path segments: file paths, branch names and git refs
 // such as heads/feature/x are sent with their slashes unescaped.
-var greedyParams = map[string]bool{"path": true, "ref": true}
+var greedyParams = map[string]bool{"path": true, "ref": true, "branch": true}
 
 type routeEntry struct {
 	template string

@@ -40,6 +40,7 @@ type repo struct {
 	labels      map[string]*label // by lower-case name
 	permissions map[string]string // login -> admin, write, read
 	checkRuns   []*checkRun
+	suites      map[string]int64 // head sha -> check suite id
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }
@@ -114,6 +115,7 @@ type issueEvent struct {
 
 type checkRun struct {
 	id          int64
+	suiteID     int64
 	name        string
 	headSHA     string
 	status      string
