@@ -15,9 +15,15 @@ func TestInstallationLookupsFindTheAppOnOwnerAndRepo(t *testing.T) {
 	cx := ctx(t)
 
 	for name, lookup := range map[string]func() (*github.Installation, *github.Response, error){
-		"by id":   func() (*github.Installation, *github.Response, error) { return app.Apps.GetInstallation(cx, installationID) },
-		"by org":  func() (*github.Installation, *github.Response, error) { return app.Apps.FindOrganizationInstallation(cx, owner) },
-		"by user": func() (*github.Installation, *github.Response, error) { return app.Apps.FindUserInstallation(cx, owner) },
+		"by id": func() (*github.Installation, *github.Response, error) {
+			return app.Apps.GetInstallation(cx, installationID)
+		},
+		"by org": func() (*github.Installation, *github.Response, error) {
+			return app.Apps.FindOrganizationInstallation(cx, owner)
+		},
+		"by user": func() (*github.Installation, *github.Response, error) {
+			return app.Apps.FindUserInstallation(cx, owner)
+		},
 		"by repo": func() (*github.Installation, *github.Response, error) {
 			return app.Apps.FindRepositoryInstallation(cx, owner, repoName)
 		},
