@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/postmortem-bot/postmortem-bot/internal/actions"
 	"github.com/postmortem-bot/postmortem-bot/internal/check"
 	"github.com/postmortem-bot/postmortem-bot/internal/feature"
 	"github.com/postmortem-bot/postmortem-bot/internal/incident"
@@ -12,5 +13,6 @@ func ProductFeatures(env *feature.Env) ([]feature.Feature, error) {
 		newInstallations(env),
 		incident.New(env),
 		check.New(env),
+		actions.New(env),
 	}, nil
 }
