@@ -418,3 +418,21 @@ func TestRerunRequestsPublishAFreshRun(t *testing.T) {
 		}
 	}
 }
+
+func TestPostmortemOverOneMegabyteIsReadInFull(t *testing.T) {
+	h := harness(t)
+	src := string(testdata(t, "clean.md"))
+	filler := strings.Repeat("The queue drained at a steady rate while the backlog was replayed.\n\n", (2<<20)/68)
+	big := strings.Replace(src, "## Resolution\n", filler+"It was human error.\n\n## Resolution\n", 1)
+	if len(big) < 2<<20 {
+		t.Fatalf("test file is only %d bytes", len(big))
+	}
+	wantLine := strings.Count(big[:strings.Index(big, "It was human error.")], "\n") + 1
+	n, sha := openPull(t, h, "pm", map[string][]byte{"postmortems/long.md": []byte(big)})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if len(run.Annotations) != 1 || run.Annotations[0].StartLine != wantLine || run.Annotations[0].Title != "human-error" {
+		t.Errorf("want one human-error annotation on line %d, got %+v", wantLine, run.Annotations)
+	}
+}
