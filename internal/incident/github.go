@@ -138,9 +138,17 @@ func (r repoAPI) openPull(ctx context.Context, branch, base, title, body string)
 }
 
 // setLabelsAndAssignees replaces an issue's or PR's labels and assignees in
-// one request; callers pass the union of what is there and what they add.
+// one request; callers pass the union of what is there and what they add,
+// and nil for a list they leave alone.
 func (r repoAPI) setLabelsAndAssignees(ctx context.Context, number int, labels, assignees []string) error {
-	_, _, err := r.c.Issues.Edit(ctx, r.owner, r.name, number, &github.IssueRequest{Labels: &labels, Assignees: &assignees})
+	req := &github.IssueRequest{}
+	if labels != nil {
+		req.Labels = &labels
+	}
+	if assignees != nil {
+		req.Assignees = &assignees
+	}
+	_, _, err := r.c.Issues.Edit(ctx, r.owner, r.name, number, req)
 	if err != nil {
 		return fmt.Errorf("set labels and assignees of %s#%d: %w", r.full(), number, err)
 	}

@@ -146,6 +146,12 @@ func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr *github.P
 	}
 	newLabels, addedLabel := union(labels, p.Postmortem.Labels)
 	newAssignees, addedAssignee := union(assignees, inc.Responders)
+	if !addedLabel {
+		newLabels = nil
+	}
+	if !addedAssignee {
+		newAssignees = nil
+	}
 	if addedLabel || addedAssignee {
 		if err := s.api.setLabelsAndAssignees(ctx, pr.GetNumber(), newLabels, newAssignees); err != nil {
 			return err
