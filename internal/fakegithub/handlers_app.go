@@ -300,6 +300,7 @@ func putContent(c *call) (reply, error) {
 	if commitErr != nil {
 		return reply{}, unprocessable("Content", "path", "invalid", commitErr.Error())
 	}
+	c.s.referenceCommits(r, head, sha, c.actor)
 	newCommit, _ := r.commit(sha)
 	entry, _ := r.lookupPath(newCommit.tree, p)
 	status := http.StatusOK

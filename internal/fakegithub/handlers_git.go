@@ -71,6 +71,7 @@ func createRef(c *call) (reply, error) {
 		return reply{}, errorf(http.StatusUnprocessableEntity, "Object does not exist")
 	}
 	r.refs[in.Ref] = in.SHA
+	c.s.referenceCommits(r, r.refs["refs/heads/"+r.defaultBranch], in.SHA, c.actor)
 	return created(c.s.renderRef(r, in.Ref, in.SHA)), nil
 }
 
@@ -98,6 +99,7 @@ func updateRef(c *call) (reply, error) {
 		return reply{}, errorf(http.StatusUnprocessableEntity, "Update is not a fast forward")
 	}
 	r.refs[name] = in.SHA
+	c.s.referenceCommits(r, current, in.SHA, c.actor)
 	return ok(c.s.renderRef(r, name, in.SHA)), nil
 }
 

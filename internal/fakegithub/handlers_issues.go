@@ -30,6 +30,28 @@ func (s *Server) crossReference(r *repo, source *issue, text, actor string) {
 	}
 }
 
+// referenceCommits records a "referenced" event on each issue that a commit
+// newly reachable from a ref mentions, once per issue and commit, as GitHub
+// does when such a commit is pushed. Merge commits are skipped.
+func (s *Server) referenceCommits(r *repo, before, after, actor string) {
+	for _, sha := range r.commitsBetween(before, after) {
+		c, _ := r.commit(sha)
+		if len(c.parents) > 1 {
+			continue
+		}
+		for _, m := range mentionPattern.FindAllStringSubmatch(c.message, -1) {
+			n, _ := strconv.Atoi(m[1])
+			key := m[1] + " " + sha
+			target := r.issues[n]
+			if target == nil || r.referenced[key] {
+				continue
+			}
+			r.referenced[key] = true
+			s.record(target, &issueEvent{event: "referenced", actor: actor, commitID: sha})
+		}
+	}
+}
+
 func (s *Server) setLabels(r *repo, i *issue, names []string, actor string) {
 	for _, old := range append([]string(nil), i.labels...) {
 		if !containsFold(names, old) {

@@ -187,3 +187,22 @@ func TestReviewersMustBeCollaboratorsOtherThanTheAuthor(t *testing.T) {
 		t.Errorf("bob's permission = %q, %v", perm.GetPermission(), err)
 	}
 }
+
+func TestCommitsMentioningAnIssueAreReferencedOnce(t *testing.T) {
+	gh := seeded(t)
+	n := gh.CreateIssue(owner, repoName, fakegithub.IssueSeed{Title: "Outage"})
+	sha := gh.CommitFile(owner, repoName, "fix", "retry.go", []byte("package retry"), "Retry payments, see #"+itoa(n))
+	c := installationClient(t, gh, installationID)
+	cx := ctx(t)
+	// Pointing a second branch at the same commit must not reference it again.
+	if _, _, err := c.Git.CreateRef(cx, owner, repoName, &github.Reference{Ref: github.String("refs/heads/fix-copy"), Object: &github.GitObject{SHA: &sha}}); err != nil {
+		t.Fatal(err)
+	}
+	timeline, _, err := c.Issues.ListIssueTimeline(cx, owner, repoName, n, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(timeline) != 1 || timeline[0].GetEvent() != "referenced" || timeline[0].GetCommitID() != sha {
+		t.Errorf("timeline = %d entries, first %q commit %q; want one referenced %s", len(timeline), timeline[0].GetEvent(), timeline[0].GetCommitID(), sha)
+	}
+}

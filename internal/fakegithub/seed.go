@@ -25,7 +25,7 @@ func (s *Server) AddRepo(owner, name string) {
 	r := &repo{
 		id: s.newID(), owner: s.user(owner).login, name: name, defaultBranch: "main", created: s.now(),
 		objects: map[string]gitObject{}, refs: map[string]string{}, issues: map[int]*issue{},
-		comments: map[int64]*comment{}, labels: map[string]*label{}, permissions: map[string]string{}, suites: map[string]int64{},
+		comments: map[int64]*comment{}, labels: map[string]*label{}, permissions: map[string]string{}, suites: map[string]int64{}, referenced: map[string]bool{},
 	}
 	s.repos[key] = r
 	who := signature{name: owner, email: owner + "@users.noreply.github.com", date: s.now()}
@@ -86,10 +86,12 @@ func (s *Server) CommitFiles(owner, name, branch string, files map[string][]byte
 		r.refs["refs/heads/"+branch] = r.refs["refs/heads/"+r.defaultBranch]
 	}
 	who := signature{name: r.owner, email: r.owner + "@users.noreply.github.com", date: s.now()}
+	before := r.refs["refs/heads/"+branch]
 	sha, err := r.commitFiles(branch, files, message, who)
 	if err != nil {
 		s.t.Fatalf("fakegithub: CommitFile: %v", err)
 	}
+	s.referenceCommits(r, before, sha, r.owner)
 	return sha
 }
 

@@ -41,6 +41,7 @@ type repo struct {
 	permissions map[string]string // login -> admin, write, read
 	checkRuns   []*checkRun
 	suites      map[string]int64 // head sha -> check suite id
+	referenced  map[string]bool  // "number commit" pairs already recorded
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }
