@@ -203,6 +203,9 @@ func (s *Server) writeReply(w *recorder, r *http.Request, c *call, res reply) {
 		sum := sha256.Sum256(payload)
 		etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 		w.Header().Set("ETag", etag)
+		// GitHub's caching headers: clients that cache must revalidate after 60s.
+		w.Header().Set("Cache-Control", "private, max-age=60, s-maxage=60")
+		w.Header().Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
 		if matchesETag(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
