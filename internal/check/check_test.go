@@ -2,13 +2,18 @@ package check_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/check"
 	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
 	"github.com/postmortem-bot/postmortem-bot/internal/servertest"
 )
@@ -434,5 +439,45 @@ func TestPostmortemOverOneMegabyteIsReadInFull(t *testing.T) {
 	run := onlyRun(t, h, sha)
 	if len(run.Annotations) != 1 || run.Annotations[0].StartLine != wantLine || run.Annotations[0].Title != "human-error" {
 		t.Errorf("want one human-error annotation on line %d, got %+v", wantLine, run.Annotations)
+	}
+}
+
+func TestPullCannotLoosenItsOwnCheck(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "pm", map[string][]byte{
+		"postmortems/checkout.md": testdata(t, "blameful.md"),
+		".github/postmortem.yml":  []byte("check:\n  mode: advisory\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	if got := onlyRun(t, h, sha).Conclusion; got != "failure" {
+		t.Errorf("conclusion %q, want failure: the policy is read from the base branch", got)
+	}
+}
+
+func TestRateLimitedReviewWaitsInsteadOfFailing(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "pm", map[string][]byte{"postmortems/checkout.md": testdata(t, "blameful.md")})
+	h.GitHub.SetClock(h.Clock.Now) // the reset time is read on the app's clock
+	h.GitHub.RateLimitNext(fakegithub.PrimaryRateLimit, time.Minute, func(method, path string) bool {
+		return method == "GET" && strings.HasSuffix(path, "/files")
+	})
+	deliverPull(t, h, "opened", n)
+
+	if runs := h.GitHub.CheckRuns(owner, repo, sha); len(runs) != 0 {
+		t.Errorf("published while rate-limited: %+v", runs)
+	}
+	jobs, err := h.Server.JobsIn(context.Background(), rivertype.JobStateScheduled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := 0
+	for _, j := range jobs {
+		if j.Kind == (check.ReviewArgs{}).Kind() {
+			waiting++
+		}
+	}
+	if waiting != 1 {
+		t.Errorf("want the review waiting for the rate limit's reset, found %d scheduled reviews", waiting)
 	}
 }
