@@ -82,6 +82,10 @@ func issueBody(it actionItem, src issueSource) string {
 func trackingBody(items []actionItem) string {
 	var b strings.Builder
 	b.WriteString(trackingMarker + "\n### Corrective actions\n\n")
+	if len(items) == 0 {
+		b.WriteString("None is tracked any more: their issues were deleted, moved or lost the action label.\n")
+		return b.String()
+	}
 	closed := 0
 	for _, it := range items {
 		box := " "

@@ -28,18 +28,18 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 			}
 		}
 	}
-	if len(items) == 0 {
-		return nil
-	}
 	inc, err := h.records.incident(ctx, repoID, number)
 	if err != nil {
 		return err
+	}
+	if len(items) == 0 && inc.TrackingCommentID == 0 {
+		return nil
 	}
 	body := trackingBody(items)
 	if err := h.writeTracking(ctx, c, inc, body); err != nil {
 		return err
 	}
-	if closed < len(items) || inc.CompletedAt != 0 {
+	if len(items) == 0 || closed < len(items) || inc.CompletedAt != 0 {
 		return nil
 	}
 	if _, said, err := c.commentWith(ctx, number, completeMarker); err != nil {
