@@ -36,6 +36,13 @@ func TestInstallationLookupsFindTheAppOnOwnerAndRepo(t *testing.T) {
 	_, _, err := app.Apps.FindRepositoryInstallation(cx, "globex", "x")
 	mustStatus(t, err, 404)
 
+	// Installing after the repository exists gives access to it too.
+	gh.AddRepo("globex", "billing")
+	gh.AddInstallation(78, "globex")
+	if _, _, err := installationClient(t, gh, 78).Repositories.Get(cx, "globex", "billing"); err != nil {
+		t.Errorf("repository added before the installation: %v", err)
+	}
+
 	repos, _, err := installationClient(t, gh, installationID).Apps.ListRepos(cx, nil)
 	if err != nil || repos.GetTotalCount() != 2 {
 		t.Fatalf("installation repositories = %d, %v; want 2", repos.GetTotalCount(), err)

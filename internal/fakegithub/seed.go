@@ -5,12 +5,25 @@ import (
 	"time"
 )
 
-// AddInstallation installs the App on an account (user or organization).
+// AddInstallation installs the App on an account (user or organization),
+// with access to the account's repositories, whether added before or after.
 func (s *Server) AddInstallation(id int64, account string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.installations[id] != nil {
+		s.t.Fatalf("fakegithub: AddInstallation: installation %d already exists", id)
+	}
 	s.user(account)
-	s.installations[id] = &installation{id: id, account: account, created: s.now()}
+	inst := &installation{id: id, account: account, created: s.now()}
+	var keys []string
+	for key, r := range s.repos {
+		if strings.EqualFold(r.owner, account) {
+			keys = append(keys, key)
+		}
+	}
+	sortStrings(keys)
+	inst.repos = keys
+	s.installations[id] = inst
 }
 
 // AddRepo creates owner/name with branch main holding an initial commit
