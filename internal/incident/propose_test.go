@@ -52,3 +52,27 @@ func TestIncidentLabelOpensOnePostmortemPR(t *testing.T) {
 		t.Errorf("label -> PR made %d requests, want at most 13", len(calls))
 	}
 }
+
+func TestLongIncidentTimelineIsPaginatedAndCapped(t *testing.T) {
+	h := start(t)
+	h.GitHub.CommitFile(owner, repo, "main", ".github/postmortem.yml", []byte("postmortem:\n  timeline_limit: 10\n"), "Short timelines")
+	n := openIncident(t, h, "sev1")
+	for i := range 120 {
+		h.GitHub.Comment(owner, repo, n, "jdoe", "update "+itoa(int64(i)))
+	}
+	label(t, h, n)
+	content, ok := h.GitHub.FileAt(owner, repo, branch, draftPath)
+	if !ok {
+		t.Fatal("no draft")
+	}
+	if rows := strings.Count(string(content), "\n| 2026-"); rows != 10 {
+		t.Errorf("timeline rows = %d, want the cap of 10", rows)
+	}
+	// 125 events: opened, sev1, assigned, the first comment, incident, 120 updates.
+	if !strings.Contains(string(content), "_115 later events were left out of this draft") {
+		t.Errorf("the draft does not say how much it left out:\n%s", content)
+	}
+	if pages := h.GitHub.CountRequests("GET", "/repos/acme/shop/issues/1/timeline"); pages != 2 {
+		t.Errorf("timeline pages read = %d, want 2 (100 a page)", pages)
+	}
+}
