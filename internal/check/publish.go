@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
@@ -28,7 +29,11 @@ func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep
 		return err
 	}
 	var ours, latest *github.CheckRun
+	slug := strings.TrimSuffix(h.env.BotLogin(), "[bot]")
 	for _, r := range runs {
+		if other := r.GetApp().GetSlug(); slug != "" && other != "" && other != slug {
+			continue // another app's run of the same name is not ours to change
+		}
 		if latest == nil || r.GetID() > latest.GetID() {
 			latest = r
 		}
