@@ -206,3 +206,27 @@ func TestCommitsMentioningAnIssueAreReferencedOnce(t *testing.T) {
 		t.Errorf("timeline = %d entries, first %q commit %q; want one referenced %s", len(timeline), timeline[0].GetEvent(), timeline[0].GetCommitID(), sha)
 	}
 }
+
+func TestMergingAPullThatClosesAnIssueClosesIt(t *testing.T) {
+	gh := seeded(t)
+	n := gh.CreateIssue(owner, repoName, fakegithub.IssueSeed{Title: "Add retry budget"})
+	other := gh.CreateIssue(owner, repoName, fakegithub.IssueSeed{Title: "Unrelated"})
+	gh.CommitFile(owner, repoName, "retry", "retry.go", []byte("package retry"), "retry budget")
+	pr := gh.OpenPullWithBody(owner, repoName, "retry", "main", "Retry budget", "Closes #"+itoa(n)+", see #"+itoa(other), "alice")
+	merge := gh.MergePull(owner, repoName, pr, "bob")
+
+	closed, _ := gh.Issue(owner, repoName, n)
+	if closed.State != "closed" || closed.ClosedBy != "bob" {
+		t.Errorf("closed issue: state %s by %q", closed.State, closed.ClosedBy)
+	}
+	var sawReference bool
+	for _, e := range closed.Events {
+		sawReference = sawReference || (e.Event == "referenced" && e.CommitID == merge)
+	}
+	if !sawReference {
+		t.Errorf("events %+v lack a reference to merge commit %s", closed.Events, merge)
+	}
+	if still, _ := gh.Issue(owner, repoName, other); still.State != "open" {
+		t.Error("an issue merely mentioned was closed")
+	}
+}

@@ -1,9 +1,16 @@
 package fakegithub
 
 import (
+	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
+
+// closingPattern finds the keywords that close an issue when a pull request
+// merges ("Closes #3", "fixed #4", "resolves #5").
+var closingPattern = regexp.MustCompile(`(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s+#(\d+)\b`)
 
 // AddInstallation installs the App on an account (user or organization),
 // with access to the account's repositories, whether added before or after.
@@ -21,7 +28,7 @@ func (s *Server) AddInstallation(id int64, account string) {
 			keys = append(keys, key)
 		}
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	inst.repos = keys
 	s.installations[id] = inst
 }
@@ -261,7 +268,7 @@ func (s *Server) MergePull(owner, name string, number int, merger string) string
 	who := signature{name: merger, email: merger + "@users.noreply.github.com", date: now}
 	sha := r.store(commitObject{
 		tree: r.buildTree(files), parents: []string{p.baseSHA, p.headSHA},
-		message: "Merge pull request #" + itoa(number) + " from " + r.owner + "/" + p.head + "\n\n" + i.title,
+		message: "Merge pull request #" + strconv.Itoa(number) + " from " + r.owner + "/" + p.head + "\n\n" + i.title,
 		author:  who, committer: who,
 	})
 	r.refs["refs/heads/"+p.base] = sha
@@ -270,7 +277,8 @@ func (s *Server) MergePull(owner, name string, number int, merger string) string
 	s.setState(i, "closed", "", merger)
 	i.stateReason = ""
 	for _, m := range closingPattern.FindAllStringSubmatch(i.body, -1) {
-		target := r.issues[atoi(m[1])]
+		n, _ := strconv.Atoi(m[1])
+		target := r.issues[n]
 		if target != nil && target.pull == nil {
 			s.record(target, &issueEvent{event: "referenced", actor: merger, commitID: sha})
 			s.setState(target, "closed", "completed", merger)

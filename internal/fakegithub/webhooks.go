@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -67,7 +69,7 @@ func (s *Server) repoPayload(p map[string]any, r *repo, sender string) {
 	delete(p, "installation")
 	for _, inst := range s.sortedInstallations() {
 		if contains(inst.repos, key) {
-			p["installation"] = map[string]any{"id": inst.id, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" + itoa(int(inst.id))}
+			p["installation"] = map[string]any{"id": inst.id, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u" + strconv.FormatInt(inst.id, 10)}
 		}
 	}
 	if org, ok := p["organization"].(map[string]any); ok {
@@ -238,7 +240,7 @@ func (s *Server) InstallationWebhook(installationID int64, sender string) []byte
 	repos := []any{}
 	for _, key := range inst.repos {
 		r := s.repos[key]
-		repos = append(repos, map[string]any{"id": r.id, "node_id": "R_" + itoa(int(r.id)), "name": r.name, "full_name": r.fullName(), "private": false})
+		repos = append(repos, map[string]any{"id": r.id, "node_id": "R_" + strconv.FormatInt(r.id, 10), "name": r.name, "full_name": r.fullName(), "private": false})
 	}
 	p["repositories"] = repos
 	return s.encodePayload(p)
@@ -257,7 +259,7 @@ func (r *repo) branchAt(sha string) any {
 	if len(names) == 0 {
 		return nil
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	return names[0]
 }
 
