@@ -63,6 +63,11 @@ func TestMergedPostmortemOpensOneIssuePerActionItem(t *testing.T) {
 	if !strings.Contains(body, want) || !strings.Contains(body, "0 of 3 closed.") {
 		t.Errorf("tracking comment lacks %q:\n%s", want, body)
 	}
+	ops := map[string]int{}
+	for _, r := range w.GitHub.Requests() {
+		ops[r.Operation]++
+	}
+	t.Logf("GitHub requests for a 3-item merge: %v", ops)
 	status := w.openStatus(t)
 	if !strings.Contains(status.Body, "**Open:** 3") || !strings.Contains(status.Body, fmt.Sprintf("| #%d Checkout outage | 3 | 0 |", w.incident)) {
 		t.Errorf("status issue:\n%s", status.Body)
