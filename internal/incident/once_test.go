@@ -72,6 +72,7 @@ func TestConcurrentLabelDeliveriesOpenOnePR(t *testing.T) {
 	wg.Wait()
 	h.WaitIdle()
 	assertOneProposal(t, h, n)
+	t.Logf("job outcomes: %v", h.Metric("postmortem_bot_jobs_total"))
 }
 
 func TestFailureBetweenBranchAndPRIsResumedByTheRetry(t *testing.T) {
