@@ -60,6 +60,7 @@ func run(n, concurrency int, examplePath string) error {
 		return err
 	}
 	labeled["label"] = map[string]any{"name": "incident", "id": 1, "color": "d73a4a"}
+	labeled["installation"] = map[string]any{"id": 1, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ=="}
 	if s, ok := labeled["sender"].(map[string]any); ok {
 		s["login"] = "oncall-engineer"
 	}

@@ -10,15 +10,18 @@ import (
 
 // Delivery is one webhook delivery as a job sees it.
 type Delivery struct {
-	ID             string          `json:"id"`
-	Event          string          `json:"event"`
-	Action         string          `json:"action,omitempty"`
-	InstallationID int64           `json:"installation_id"`
-	RepoID         int64           `json:"repo_id,omitempty"`
-	Owner          string          `json:"owner,omitempty"`
-	Repo           string          `json:"repo,omitempty"`
-	Sender         string          `json:"sender,omitempty"`
-	Payload        json.RawMessage `json:"payload"`
+	ID             string `json:"id"`
+	Event          string `json:"event"`
+	Action         string `json:"action,omitempty"`
+	InstallationID int64  `json:"installation_id"`
+	RepoID         int64  `json:"repo_id,omitempty"`
+	Owner          string `json:"owner,omitempty"`
+	Repo           string `json:"repo,omitempty"`
+	Sender         string `json:"sender,omitempty"`
+	// Payload is the delivery's JSON body. It is stored once per delivery
+	// beside the job (not in the job's arguments, which the queue re-reads
+	// and re-writes on every fetch and retry) and loaded before Work runs.
+	Payload []byte `json:"-"`
 }
 
 // Decode unmarshals the delivery's payload into v (a go-github event type).

@@ -18,7 +18,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/clock"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
@@ -48,9 +47,11 @@ type Options struct {
 	// RetryBase is the first retry delay; each further attempt doubles it.
 	RetryBase   time.Duration
 	MaxAttempts int
-	Metrics     *metrics.Metrics
-	Clock       clock.Clock
-	Logger      zerolog.Logger
+	// PollInterval is how often idle workers look for retries and scheduled
+	// jobs (default 1 s; new jobs inserted by this process start at once).
+	PollInterval time.Duration
+	Metrics      *metrics.Metrics
+	Logger       zerolog.Logger
 }
 
 // CompletedRetention is how long finished jobs are kept, and so how long a
@@ -66,8 +67,8 @@ func New(db *store.DB, o Options) (Client, error) {
 	if o.MaxAttempts == 0 {
 		o.MaxAttempts = 12
 	}
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
+	if o.PollInterval == 0 {
+		o.PollInterval = time.Second
 	}
 	cfg := &river.Config{
 		CompletedJobRetentionPeriod: CompletedRetention,
@@ -77,8 +78,8 @@ func New(db *store.DB, o Options) (Client, error) {
 		RetryPolicy:                 &backoff{base: o.RetryBase},
 		Logger:                      slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		WorkerMiddleware:            []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, log: o.Logger}},
-		FetchPollInterval:           200 * time.Millisecond,
-		FetchCooldown:               20 * time.Millisecond,
+		FetchPollInterval:           o.PollInterval,
+		FetchCooldown:               100 * time.Millisecond,
 		RescueStuckJobsAfter:        10 * time.Minute,
 	}
 	if o.MaxWorkers > 0 {

@@ -47,6 +47,8 @@ type Options struct {
 	RetryBase time.Duration
 	// MaxAttempts is how often a failing job runs before it is discarded.
 	MaxAttempts int
+	// PollInterval is how often idle workers look for due retries (1 s).
+	PollInterval time.Duration
 }
 
 // Server is a running postmortem-bot.
@@ -113,17 +115,22 @@ func New(ctx context.Context, o Options) (*Server, error) {
 			periodic = append(periodic, r.PeriodicJobs()...)
 		}
 	}
-	if err := river.AddWorkerSafely(workers, queue.NewEventWorker(handlers)); err != nil {
+	if err := river.AddWorkerSafely(workers, queue.NewEventWorker(handlers, s.db)); err != nil {
 		s.db.Close()
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &queue.PruneWorker{Store: s.db}); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	periodic = append(periodic, queue.PrunePeriodic())
 	maxWorkers := o.Config.Workers
 	if o.NoJobs {
 		maxWorkers = 0
 	}
 	s.jobs, err = queue.New(s.db, queue.Options{
-		Workers: workers, Periodic: periodic, MaxWorkers: maxWorkers, RetryBase: o.RetryBase, MaxAttempts: o.MaxAttempts,
-		Metrics: s.metrics, Clock: o.Clock, Logger: o.Logger,
+		Workers: workers, Periodic: periodic, MaxWorkers: maxWorkers, RetryBase: o.RetryBase, MaxAttempts: o.MaxAttempts, PollInterval: o.PollInterval,
+		Metrics: s.metrics, Logger: o.Logger,
 	})
 	if err != nil {
 		s.db.Close()
@@ -131,7 +138,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	lazy.Set(s.jobs)
 
-	s.intake = webhook.New(o.Config.GitHub.App.WebhookSecret, handlers, s.jobs, s.metrics)
+	s.intake = webhook.New(o.Config.GitHub.App.WebhookSecret, handlers, s.jobs, s.db, s.metrics)
 	if o.Config.AppSlug != "" {
 		s.setBot(o.Config.AppSlug)
 	}

@@ -104,7 +104,7 @@ func Start(t testing.TB, o Options) *Harness {
 	ctx := context.Background()
 	srv, err := server.New(ctx, server.Options{
 		Config: cfg, Logger: logger, Clock: o.Clock, Features: o.Features, NoJobs: o.NoJobs,
-		RetryBase: 50 * time.Millisecond, MaxAttempts: o.MaxAttempts,
+		RetryBase: 50 * time.Millisecond, MaxAttempts: o.MaxAttempts, PollInterval: 100 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)

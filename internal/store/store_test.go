@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
@@ -47,5 +48,41 @@ func TestRebindNumbersPlaceholdersOnPostgres(t *testing.T) {
 	lite := &store.DB{Dialect: store.SQLite}
 	if got := lite.Rebind("a = ?"); got != "a = ?" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestDeliveryPayloadIsStoredOnceAndPruned(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, storetest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveDelivery(ctx, "d1", "issues", []byte(`{"a":1}`), 100); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivery keeps the first copy.
+	if err := db.SaveDelivery(ctx, "d1", "issues", []byte(`{"a":2}`), 200); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.DeliveryPayload(ctx, "d1")
+	if err != nil || string(got) != `{"a":1}` {
+		t.Fatalf("payload = %q, %v", got, err)
+	}
+	if err := db.SaveDelivery(ctx, "d2", "issues", []byte(`{}`), 300); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.PruneDeliveries(ctx, 150)
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	if _, err := db.DeliveryPayload(ctx, "d1"); !errors.Is(err, store.ErrNoDelivery) {
+		t.Fatalf("pruned payload still readable: %v", err)
+	}
+	if _, err := db.DeliveryPayload(ctx, "d2"); err != nil {
+		t.Fatalf("recent payload pruned: %v", err)
 	}
 }

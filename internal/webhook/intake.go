@@ -35,13 +35,19 @@ type Intake struct {
 	secret   []byte
 	handlers []event.Handler
 	jobs     queue.Inserter
+	payloads PayloadSaver
 	metrics  *metrics.Metrics
 	botLogin atomic.Pointer[string]
 }
 
+// PayloadSaver stores a delivery's payload for the jobs that refer to it.
+type PayloadSaver interface {
+	SaveDelivery(ctx context.Context, deliveryID, eventType string, payload []byte, now int64) error
+}
+
 // New returns an intake for the features in handlers.
-func New(secret string, handlers []event.Handler, jobs queue.Inserter, m *metrics.Metrics) *Intake {
-	return &Intake{secret: []byte(secret), handlers: handlers, jobs: jobs, metrics: m}
+func New(secret string, handlers []event.Handler, jobs queue.Inserter, payloads PayloadSaver, m *metrics.Metrics) *Intake {
+	return &Intake{secret: []byte(secret), handlers: handlers, jobs: jobs, payloads: payloads, metrics: m}
 }
 
 // SetBotLogin names the app's own bot user ("<slug>[bot]"); deliveries it
@@ -152,7 +158,7 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	if deliveryID == "" {
 		return fmt.Errorf("%w: missing X-GitHub-Delivery", errMalformed)
 	}
-	d := event.Delivery{ID: deliveryID, Event: eventType, Action: env.Action, Payload: json.RawMessage(payload)}
+	d := event.Delivery{ID: deliveryID, Event: eventType, Action: env.Action, Payload: payload}
 	if env.Installation != nil {
 		d.InstallationID = env.Installation.ID
 	}
@@ -176,6 +182,12 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	if len(params) == 0 {
 		setOutcome(ctx, "ignored")
 		return nil
+	}
+	// The payload is stored first: a job never exists without it. A crash
+	// between the two leaves a payload no job refers to (pruned later) and
+	// GitHub without an answer, so the delivery can be redelivered.
+	if err := in.payloads.SaveDelivery(ctx, deliveryID, eventType, payload, time.Now().Unix()); err != nil {
+		return err
 	}
 	if _, err := in.jobs.InsertMany(ctx, params); err != nil {
 		return fmt.Errorf("store delivery %s: %w", deliveryID, err)
