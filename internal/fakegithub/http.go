@@ -133,6 +133,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeError(rec, injected)
 		return
 	}
+	s.waitIfDelayed(r)
 
 	if len(body) > 0 && !json.Valid(body) {
 		s.t.Errorf("fakegithub: %s %s: body is not JSON: %q", r.Method, r.URL.RequestURI(), truncate(string(raw), 200))
@@ -157,6 +158,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.t.Errorf("fakegithub: %s %s: internal error: %v", r.Method, r.URL.RequestURI(), err)
 		s.writeError(rec, errorf(http.StatusInternalServerError, "fake GitHub failed: %v", err))
+		return
+	}
+	if lost := s.lostResponse(r); lost != nil {
+		s.writeError(rec, lost)
 		return
 	}
 	if exerciseHook != nil {

@@ -34,6 +34,7 @@ type Server struct {
 
 	requests     []Request
 	faults       []*fault
+	holds        []*hold // delay.go
 	contentLimit *contentLimit
 	rateUsed     int
 
