@@ -131,16 +131,41 @@ func (s *Server) ensureLabel(r *repo, name string) *label {
 	return l
 }
 
-func (r *repo) issue(c *call, param string) (*issue, error) {
+// issueFor resolves {owner}/{repo} and {issue_number}; GitHub answers 404
+// for an issue number it does not hold, pull requests included.
+func (c *call) issueFor() (*repo, *issue, error) {
+	return c.numberFor("issue_number")
+}
+
+// pullFor resolves {owner}/{repo} and {pull_number}; an issue that is not a
+// pull request is 404, as on GitHub.
+func (c *call) pullFor() (*repo, *issue, error) {
+	r, i, err := c.numberFor("pull_number")
+	if err != nil {
+		return nil, nil, err
+	}
+	if i.pull == nil {
+		return nil, nil, notFound()
+	}
+	return r, i, nil
+}
+
+// numberFor resolves the repository and the issue or pull request that the
+// path parameter param numbers.
+func (c *call) numberFor(param string) (*repo, *issue, error) {
+	r, err := c.repoFor()
+	if err != nil {
+		return nil, nil, err
+	}
 	n, err := strconv.Atoi(c.param(param))
 	if err != nil {
-		return nil, notFound()
+		return nil, nil, notFound()
 	}
 	i := r.issues[n]
 	if i == nil {
-		return nil, notFound()
+		return nil, nil, notFound()
 	}
-	return i, nil
+	return r, i, nil
 }
 
 func (r *repo) canPush(login string) bool {

@@ -71,28 +71,33 @@ func listInstallations(c *call) (reply, error) {
 	return ok(paginate(c, append([]any{}, out...))), nil
 }
 
-func getInstallation(c *call) (reply, error) {
+// installationFor resolves {installation_id}.
+func (c *call) installationFor() (*installation, error) {
 	id, err := c.intParam("installation_id")
 	if err != nil {
-		return reply{}, err
+		return nil, err
 	}
 	inst := c.s.installations[id]
 	if inst == nil {
-		return reply{}, notFound()
+		return nil, notFound()
+	}
+	return inst, nil
+}
+
+func getInstallation(c *call) (reply, error) {
+	inst, err := c.installationFor()
+	if err != nil {
+		return reply{}, err
 	}
 	return ok(c.s.renderInstallation(inst)), nil
 }
 
 func createAccessToken(c *call) (reply, error) {
-	id, err := c.intParam("installation_id")
+	inst, err := c.installationFor()
 	if err != nil {
 		return reply{}, err
 	}
-	inst := c.s.installations[id]
-	if inst == nil {
-		return reply{}, notFound()
-	}
-	tok := c.s.issueToken(id)
+	tok := c.s.issueToken(inst.id)
 	return created(map[string]any{
 		"token":                tok.token,
 		"expires_at":           stamp(tok.expiresAt),

@@ -125,25 +125,26 @@ func createCheckRun(c *call) (reply, error) {
 	return created(c.s.renderCheckRun(r, run)), nil
 }
 
-func (r *repo) checkRunParam(c *call) (*checkRun, error) {
+// checkRunFor resolves {owner}/{repo} and {check_run_id}.
+func (c *call) checkRunFor() (*repo, *checkRun, error) {
+	r, err := c.repoFor()
+	if err != nil {
+		return nil, nil, err
+	}
 	id, err := c.intParam("check_run_id")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, run := range r.checkRuns {
 		if run.id == id {
-			return run, nil
+			return r, run, nil
 		}
 	}
-	return nil, notFound()
+	return nil, nil, notFound()
 }
 
 func getCheckRun(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	run, err := r.checkRunParam(c)
+	r, run, err := c.checkRunFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -151,11 +152,7 @@ func getCheckRun(c *call) (reply, error) {
 }
 
 func updateCheckRun(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	run, err := r.checkRunParam(c)
+	r, run, err := c.checkRunFor()
 	if err != nil {
 		return reply{}, err
 	}

@@ -295,11 +295,7 @@ func titleString(v any) string {
 }
 
 func getIssue(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -307,11 +303,7 @@ func getIssue(c *call) (reply, error) {
 }
 
 func updateIssue(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -355,11 +347,7 @@ func updateIssue(c *call) (reply, error) {
 }
 
 func listComments(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -398,11 +386,7 @@ func (s *Server) addComment(r *repo, i *issue, author, body string) *comment {
 }
 
 func createComment(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -418,24 +402,25 @@ func createComment(c *call) (reply, error) {
 	return created(c.s.renderComment(r, c.s.addComment(r, i, c.actor, in.Body))), nil
 }
 
-func (r *repo) commentParam(c *call) (*comment, error) {
+// commentFor resolves {owner}/{repo} and {comment_id}.
+func (c *call) commentFor() (*repo, *comment, error) {
+	r, err := c.repoFor()
+	if err != nil {
+		return nil, nil, err
+	}
 	id, err := c.intParam("comment_id")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cm := r.comments[id]
 	if cm == nil {
-		return nil, notFound()
+		return nil, nil, notFound()
 	}
-	return cm, nil
+	return r, cm, nil
 }
 
 func getComment(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	cm, err := r.commentParam(c)
+	r, cm, err := c.commentFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -443,11 +428,7 @@ func getComment(c *call) (reply, error) {
 }
 
 func updateComment(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	cm, err := r.commentParam(c)
+	r, cm, err := c.commentFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -463,11 +444,7 @@ func updateComment(c *call) (reply, error) {
 }
 
 func deleteComment(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	cm, err := r.commentParam(c)
+	r, cm, err := c.commentFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -499,11 +476,7 @@ func (s *Server) renderIssueLabels(r *repo, i *issue) []any {
 }
 
 func addLabels(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -514,11 +487,7 @@ func addLabels(c *call) (reply, error) {
 }
 
 func setLabels(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -527,11 +496,7 @@ func setLabels(c *call) (reply, error) {
 }
 
 func removeLabel(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -596,11 +561,7 @@ func getLabel(c *call) (reply, error) {
 }
 
 func addAssignees(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -615,11 +576,7 @@ func addAssignees(c *call) (reply, error) {
 }
 
 func listEvents(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}
@@ -637,11 +594,7 @@ func listEvents(c *call) (reply, error) {
 
 // listTimeline merges recorded events with comments, oldest first.
 func listTimeline(c *call) (reply, error) {
-	r, err := c.repoFor()
-	if err != nil {
-		return reply{}, err
-	}
-	i, err := r.issue(c, "issue_number")
+	r, i, err := c.issueFor()
 	if err != nil {
 		return reply{}, err
 	}

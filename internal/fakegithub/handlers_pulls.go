@@ -159,13 +159,9 @@ func (r *repo) pullRange(i *issue) (from, to string) {
 }
 
 func listPullFiles(c *call) (reply, error) {
-	r, err := c.repoFor()
+	r, i, err := c.pullFor()
 	if err != nil {
 		return reply{}, err
-	}
-	i, err := r.issue(c, "pull_number")
-	if err != nil || i.pull == nil {
-		return reply{}, notFound()
 	}
 	from, to := r.pullRange(i)
 	changes := r.diff(from, to)
@@ -296,25 +292,17 @@ func createPull(c *call) (reply, error) {
 }
 
 func getPull(c *call) (reply, error) {
-	r, err := c.repoFor()
+	r, i, err := c.pullFor()
 	if err != nil {
 		return reply{}, err
-	}
-	i, err := r.issue(c, "pull_number")
-	if err != nil || i.pull == nil {
-		return reply{}, notFound()
 	}
 	return ok(c.s.renderPull(r, i)), nil
 }
 
 func updatePull(c *call) (reply, error) {
-	r, err := c.repoFor()
+	r, i, err := c.pullFor()
 	if err != nil {
 		return reply{}, err
-	}
-	i, err := r.issue(c, "pull_number")
-	if err != nil || i.pull == nil {
-		return reply{}, notFound()
 	}
 	var in struct {
 		Title *string `json:"title"`
@@ -351,13 +339,9 @@ func updatePull(c *call) (reply, error) {
 }
 
 func requestReviewers(c *call) (reply, error) {
-	r, err := c.repoFor()
+	r, i, err := c.pullFor()
 	if err != nil {
 		return reply{}, err
-	}
-	i, err := r.issue(c, "pull_number")
-	if err != nil || i.pull == nil {
-		return reply{}, notFound()
 	}
 	var in struct {
 		Reviewers     []string `json:"reviewers"`
