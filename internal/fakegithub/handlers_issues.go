@@ -117,6 +117,28 @@ func (s *Server) unassign(i *issue, login, actor string) {
 	}
 }
 
+// rename changes the title of an issue or pull request, recording a renamed
+// event; the same title again is no change.
+func (s *Server) rename(i *issue, title, actor string) {
+	if title == i.title {
+		return
+	}
+	s.record(i, &issueEvent{event: "renamed", actor: actor, from: i.title, to: title})
+	i.title = title
+	i.updated = s.now()
+}
+
+// editBody replaces the description of an issue or pull request and
+// cross-references the issues it mentions; the same body again is no change.
+func (s *Server) editBody(r *repo, i *issue, body, actor string) {
+	if body == i.body {
+		return
+	}
+	i.body = body
+	i.updated = s.now()
+	s.crossReference(r, i, body, actor)
+}
+
 func (s *Server) setState(i *issue, state, reason, actor string) {
 	if state == i.state {
 		if reason != "" && state == "closed" {
@@ -319,17 +341,12 @@ func updateIssue(c *call) (reply, error) {
 		return reply{}, err
 	}
 	if c.has("title") {
-		title := titleString(in.Title)
-		if title != "" && title != i.title {
-			c.s.record(i, &issueEvent{event: "renamed", actor: c.actor, from: i.title, to: title})
-			i.title = title
-			i.updated = c.s.now()
+		if title := titleString(in.Title); title != "" {
+			c.s.rename(i, title, c.actor)
 		}
 	}
-	if in.Body != nil && *in.Body != i.body {
-		i.body = *in.Body
-		i.updated = c.s.now()
-		c.s.crossReference(r, i, i.body, c.actor)
+	if in.Body != nil {
+		c.s.editBody(r, i, *in.Body, c.actor)
 	}
 	if c.has("labels") {
 		c.s.setLabels(r, i, labelNames(in.Labels), c.actor)
@@ -465,14 +482,6 @@ func labelsBody(c *call) []string {
 		return labelNames(list)
 	}
 	return nil
-}
-
-func (s *Server) renderIssueLabels(r *repo, i *issue) []any {
-	out := make([]any, 0, len(i.labels))
-	for _, name := range i.labels {
-		out = append(out, s.renderLabel(r, s.ensureLabel(r, name)))
-	}
-	return out
 }
 
 func addLabels(c *call) (reply, error) {

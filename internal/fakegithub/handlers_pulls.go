@@ -313,15 +313,11 @@ func updatePull(c *call) (reply, error) {
 	if err := c.decode(&in); err != nil {
 		return reply{}, err
 	}
-	if in.Title != nil && *in.Title != i.title {
-		c.s.record(i, &issueEvent{event: "renamed", actor: c.actor, from: i.title, to: *in.Title})
-		i.title = *in.Title
-		i.updated = c.s.now()
+	if in.Title != nil {
+		c.s.rename(i, *in.Title, c.actor)
 	}
-	if in.Body != nil && *in.Body != i.body {
-		i.body = *in.Body
-		i.updated = c.s.now()
-		c.s.crossReference(r, i, i.body, c.actor)
+	if in.Body != nil {
+		c.s.editBody(r, i, *in.Body, c.actor)
 	}
 	if in.Base != "" {
 		if _, found := r.refs["refs/heads/"+in.Base]; !found {

@@ -159,16 +159,21 @@ func (s *Server) renderLabel(r *repo, l *label) map[string]any {
 	}
 }
 
+func (s *Server) renderIssueLabels(r *repo, i *issue) []any {
+	out := make([]any, 0, len(i.labels))
+	for _, name := range i.labels {
+		out = append(out, s.renderLabel(r, s.ensureLabel(r, name)))
+	}
+	return out
+}
+
 func (s *Server) renderIssue(r *repo, i *issue) map[string]any {
 	api := fmt.Sprintf("%s/issues/%d", s.repoAPI(r), i.number)
 	kind := "issues"
 	if i.pull != nil {
 		kind = "pull"
 	}
-	labels := make([]any, 0, len(i.labels))
-	for _, name := range i.labels {
-		labels = append(labels, s.renderLabel(r, s.ensureLabel(r, name)))
-	}
+	labels := s.renderIssueLabels(r, i)
 	var assignee any
 	if len(i.assignees) > 0 {
 		assignee = s.renderUser(i.assignees[0])
