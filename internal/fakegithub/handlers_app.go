@@ -297,7 +297,7 @@ func putContent(c *call) (reply, error) {
 	case !exists && in.SHA != "":
 		return reply{}, errorf(http.StatusConflict, "%s does not match %s", p, in.SHA)
 	}
-	who := signature{name: c.actor, email: c.actor + "@users.noreply.github.com", date: c.s.now()}
+	who := noreplySignature(c.actor, c.s.now())
 	if in.Committer != nil {
 		who.name, who.email = in.Committer.Name, in.Committer.Email
 	}

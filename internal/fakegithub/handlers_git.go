@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 )
 
 func (s *Server) renderRef(r *repo, name, sha string) map[string]any {
@@ -116,6 +117,12 @@ func deleteRef(c *call) (reply, error) {
 	return noContent(), nil
 }
 
+// noreplySignature signs a commit as GitHub does for a login that gives no
+// name and email: the login and its noreply address.
+func noreplySignature(login string, at time.Time) signature {
+	return signature{name: login, email: login + "@users.noreply.github.com", date: at}
+}
+
 func createCommit(c *call) (reply, error) {
 	r, err := c.repoFor()
 	if err != nil {
@@ -145,7 +152,7 @@ func createCommit(c *call) (reply, error) {
 		}
 	}
 	sig := func(p *person) signature {
-		out := signature{name: c.actor, email: c.actor + "@users.noreply.github.com", date: c.s.now()}
+		out := noreplySignature(c.actor, c.s.now())
 		if p != nil {
 			out.name, out.email = p.Name, p.Email
 		}

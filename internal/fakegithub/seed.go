@@ -48,7 +48,7 @@ func (s *Server) AddRepo(owner, name string) {
 		comments: map[int64]*comment{}, labels: map[string]*label{}, permissions: map[string]string{}, suites: map[string]int64{}, referenced: map[string]bool{},
 	}
 	s.repos[key] = r
-	who := signature{name: owner, email: owner + "@users.noreply.github.com", date: s.now()}
+	who := noreplySignature(owner, s.now())
 	if _, err := r.commitFiles("main", map[string][]byte{"README.md": []byte("# " + name + "\n")}, "Initial commit", who); err != nil {
 		s.t.Fatalf("fakegithub: AddRepo: %v", err)
 	}
@@ -105,7 +105,7 @@ func (s *Server) CommitFiles(owner, name, branch string, files map[string][]byte
 	if _, found := r.refs["refs/heads/"+branch]; !found {
 		r.refs["refs/heads/"+branch] = r.refs["refs/heads/"+r.defaultBranch]
 	}
-	who := signature{name: r.owner, email: r.owner + "@users.noreply.github.com", date: s.now()}
+	who := noreplySignature(r.owner, s.now())
 	before := r.refs["refs/heads/"+branch]
 	sha, err := r.commitFiles(branch, files, message, who)
 	if err != nil {
@@ -265,7 +265,7 @@ func (s *Server) MergePull(owner, name string, number int, merger string) string
 		files[ch.path] = r.treeOf(p.headSHA)[ch.path]
 	}
 	now := s.now()
-	who := signature{name: merger, email: merger + "@users.noreply.github.com", date: now}
+	who := noreplySignature(merger, now)
 	sha := r.store(commitObject{
 		tree: r.buildTree(files), parents: []string{p.baseSHA, p.headSHA},
 		message: "Merge pull request #" + strconv.Itoa(number) + " from " + r.owner + "/" + p.head + "\n\n" + i.title,
