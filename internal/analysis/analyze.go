@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
@@ -237,6 +238,14 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 	src := doc.body()
 	var comments []htmlComment
 	var b blockText
+	// judged holds the judged text of every block, one after the other: a
+	// strings.Builder never changes what it has written, so each block is
+	// judged as a string without copying its bytes again.
+	var judged strings.Builder
+	if len(m.rules) > 0 {
+		judged.Grow(len(src))
+	}
+	var bounds [][2]int
 	var hits []languageHit
 	hi := 0
 	var stack []heading
@@ -268,8 +277,11 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 			if len(m.rules) == 0 {
 				return ast.WalkSkipChildren, nil
 			}
-			textStr := string(b.buf)
-			for _, sb := range sentenceBounds(textStr) {
+			start := judged.Len()
+			judged.Write(b.buf)
+			textStr := judged.String()[start:]
+			bounds = appendSentenceBounds(bounds[:0], textStr)
+			for _, sb := range bounds {
 				hits = m.judge(textStr[sb[0]:sb[1]], sectionKey, hits[:0])
 				for _, h := range hits {
 					fs.add(b.srcOffset(sb[0]+h.start), h.rule.ID, h.rule.Severity, h.rule.Message, h.rule.Suggestion)

@@ -7,6 +7,7 @@ type languageMatcher struct {
 	patterns []*compiledRule
 	lastEnd  []int // per rule: end of its last match in the current sentence
 	toks     []token
+	keys     wordKeys // word keys met so far, reused across sentences
 }
 
 type phraseRef struct {
@@ -15,7 +16,7 @@ type phraseRef struct {
 }
 
 func newLanguageMatcher(rules []Rule) *languageMatcher {
-	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}}
+	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, keys: wordKeys{}}
 	for _, r := range m.rules {
 		if r.re != nil {
 			m.patterns = append(m.patterns, r)
@@ -37,7 +38,7 @@ type languageHit struct {
 // judge returns the rule matches in one sentence of the given section
 // (sectionKey is the normalised section name).
 func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit) []languageHit {
-	m.toks = appendTokens(m.toks[:0], sentence)
+	m.toks = appendTokens(m.toks[:0], sentence, m.keys)
 	toks := m.toks
 	if len(toks) == 0 {
 		return hits

@@ -18,16 +18,50 @@ type token struct {
 }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '_' || r == '-' || r == '\'' || r == '’' || r == '/'
 }
 
+// asciiWord is isWordRune for ASCII, as a table: the tokeniser's hot path.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		r := rune(c)
+		t[c] = unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '_' || r == '-' || r == '\'' || r == '/'
+	}
+	return t
+}()
+
 // tokenize splits s into words. "09:41", "2.5" and "@org/team" stay whole.
 func tokenize(s string) []token {
-	return appendTokens(make([]token, 0, len(s)/6+1), s)
+	return appendTokens(make([]token, 0, len(s)/6+1), s, nil)
 }
 
-// appendTokens is tokenize reusing dst's storage.
-func appendTokens(toks []token, s string) []token {
+// wordKeys remembers the keys of words that need lower-casing, so a long
+// document builds each distinct key once instead of at every occurrence.
+type wordKeys map[string]wordKeyed
+
+type wordKeyed struct {
+	key        string
+	possessive bool
+}
+
+func (k wordKeys) of(w string) (string, bool) {
+	if k == nil {
+		return wordKey(w)
+	}
+	if e, ok := k[w]; ok {
+		return e.key, e.possessive
+	}
+	key, poss := wordKey(w)
+	k[w] = wordKeyed{key, poss}
+	return key, poss
+}
+
+// appendTokens is tokenize reusing dst's storage; keys (may be nil) caches
+// word keys.
+func appendTokens(toks []token, s string, keys wordKeys) []token {
 	brk := false
 	i := 0
 	for i < len(s) {
@@ -66,7 +100,7 @@ func appendTokens(toks []token, s string) []token {
 		word := s[ws:we]
 		t := token{start: ws, end: we, orig: word, breakBefore: brk}
 		brk = false
-		t.key, t.possessive = wordKey(word)
+		t.key, t.possessive = keys.of(word)
 		toks = append(toks, t)
 	}
 	return toks
@@ -122,7 +156,11 @@ func wordKey(w string) (string, bool) {
 
 // sentenceBounds splits paragraph text into sentences: [start,end) pairs.
 func sentenceBounds(s string) [][2]int {
-	var out [][2]int
+	return appendSentenceBounds(nil, s)
+}
+
+// appendSentenceBounds is sentenceBounds reusing out's storage.
+func appendSentenceBounds(out [][2]int, s string) [][2]int {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -151,6 +189,28 @@ func isAbbreviation(before string) bool {
 	for j > 0 && before[j-1] != ' ' {
 		j--
 	}
-	w := strings.ToLower(before[j:])
+	w := before[j:]
+	var lower [8]byte
+	if len(w) <= len(lower) && isASCII(w) {
+		// ASCII lower-casing is byte for byte: no string is built.
+		for k := 0; k < len(w); k++ {
+			c := w[k]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[k] = c
+		}
+		return abbreviations[string(lower[:len(w)])] || len(w) == 1
+	}
+	w = strings.ToLower(w)
 	return abbreviations[w] || (len(w) == 1 && w != "")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
