@@ -110,13 +110,14 @@ func paginate[T any](c *call, items []T) []T {
 	return items[start:min(start+perPage, len(items))]
 }
 
-func (r *repo) sortedNumbers() []int {
-	numbers := make([]int, 0, len(r.issues))
-	for n := range r.issues {
-		numbers = append(numbers, n)
+// byNumber lists the repository's issues and pull requests in number order.
+func (r *repo) byNumber() []*issue {
+	out := make([]*issue, 0, len(r.issues))
+	for _, i := range r.issues {
+		out = append(out, i)
 	}
-	sort.Ints(numbers)
-	return numbers
+	sort.Slice(out, func(a, b int) bool { return out[a].number < out[b].number })
+	return out
 }
 
 // ensureLabel returns the repository label, creating it as GitHub does when

@@ -211,8 +211,7 @@ func listIssues(c *call) (reply, error) {
 		since, _ = time.Parse(time.RFC3339, v)
 	}
 	var matched []*issue
-	for _, n := range r.sortedNumbers() {
-		i := r.issues[n]
+	for _, i := range r.byNumber() {
 		if state != "all" && i.state != state {
 			continue
 		}

@@ -211,8 +211,7 @@ func listPulls(c *call) (reply, error) {
 		head = branch
 	}
 	var matched []*issue
-	for _, n := range r.sortedNumbers() {
-		i := r.issues[n]
+	for _, i := range r.byNumber() {
 		if i.pull == nil || (state != "all" && i.state != state) {
 			continue
 		}
@@ -250,8 +249,7 @@ func (s *Server) openPull(r *repo, head, base, title, body, author string, draft
 	if !found {
 		return nil, unprocessable("PullRequest", "base", "invalid", "")
 	}
-	for _, n := range r.sortedNumbers() {
-		other := r.issues[n]
+	for _, other := range r.byNumber() {
 		if other.pull != nil && other.state == "open" && other.pull.head == head && other.pull.base == base {
 			return nil, unprocessable("PullRequest", "", "custom", fmt.Sprintf("A pull request already exists for %s:%s.", r.owner, head))
 		}

@@ -91,6 +91,19 @@ func (s *Server) findRepo(owner, name string) *repo {
 	return s.repos[strings.ToLower(owner+"/"+name)]
 }
 
+// inspectRepo runs read on owner/name under the lock; a repository the fake
+// does not hold reads as nothing.
+func inspectRepo[T any](s *Server, owner, name string, read func(r *repo) T) T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.findRepo(owner, name)
+	if r == nil {
+		var nothing T
+		return nothing
+	}
+	return read(r)
+}
+
 func issueView(i *issue) Issue {
 	out := Issue{
 		Number: i.number, Title: i.title, Body: i.body, State: i.state, StateReason: i.stateReason,
@@ -123,19 +136,15 @@ func (s *Server) Issue(owner, name string, number int) (Issue, bool) {
 
 // Issues returns every issue (not pull requests) in number order.
 func (s *Server) Issues(owner, name string) []Issue {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []Issue
-	for _, n := range r.sortedNumbers() {
-		if r.issues[n].pull == nil {
-			out = append(out, issueView(r.issues[n]))
+	return inspectRepo(s, owner, name, func(r *repo) []Issue {
+		var out []Issue
+		for _, i := range r.byNumber() {
+			if i.pull == nil {
+				out = append(out, issueView(i))
+			}
 		}
-	}
-	return out
+		return out
+	})
 }
 
 func pullView(r *repo, i *issue) Pull {
@@ -162,50 +171,38 @@ func (s *Server) Pull(owner, name string, number int) (Pull, bool) {
 
 // Pulls returns every pull request in number order.
 func (s *Server) Pulls(owner, name string) []Pull {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []Pull
-	for _, n := range r.sortedNumbers() {
-		if r.issues[n].pull != nil {
-			out = append(out, pullView(r, r.issues[n]))
+	return inspectRepo(s, owner, name, func(r *repo) []Pull {
+		var out []Pull
+		for _, i := range r.byNumber() {
+			if i.pull != nil {
+				out = append(out, pullView(r, i))
+			}
 		}
-	}
-	return out
+		return out
+	})
 }
 
 // Comments returns the comments on issue or pull request number, oldest first.
 func (s *Server) Comments(owner, name string, number int) []Comment {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []Comment
-	for _, c := range r.commentsOf(number) {
-		out = append(out, Comment{ID: c.id, Issue: c.issue, Author: c.author, Body: c.body, CreatedAt: c.created, UpdatedAt: c.updated})
-	}
-	return out
+	return inspectRepo(s, owner, name, func(r *repo) []Comment {
+		var out []Comment
+		for _, c := range r.commentsOf(number) {
+			out = append(out, Comment{ID: c.id, Issue: c.issue, Author: c.author, Body: c.body, CreatedAt: c.created, UpdatedAt: c.updated})
+		}
+		return out
+	})
 }
 
 // Labels returns the repository's label names, sorted.
 func (s *Server) Labels(owner, name string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []string
-	for _, l := range r.labels {
-		out = append(out, l.name)
-	}
-	sort.Strings(out)
-	return out
+	return inspectRepo(s, owner, name, func(r *repo) []string {
+		var out []string
+		for _, l := range r.labels {
+			out = append(out, l.name)
+		}
+		sort.Strings(out)
+		return out
+	})
 }
 
 // Ref resolves a branch, tag, full ref ("refs/heads/x") or sha to a commit sha.
@@ -221,20 +218,16 @@ func (s *Server) Ref(owner, name, ref string) (string, bool) {
 
 // Branches returns the repository's branch names, sorted.
 func (s *Server) Branches(owner, name string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []string
-	for ref := range r.refs {
-		if b, ok := strings.CutPrefix(ref, "refs/heads/"); ok {
-			out = append(out, b)
+	return inspectRepo(s, owner, name, func(r *repo) []string {
+		var out []string
+		for ref := range r.refs {
+			if b, ok := strings.CutPrefix(ref, "refs/heads/"); ok {
+				out = append(out, b)
+			}
 		}
-	}
-	sort.Strings(out)
-	return out
+		sort.Strings(out)
+		return out
+	})
 }
 
 // FileAt returns the content of path at ref (branch, tag or sha).
@@ -263,27 +256,23 @@ func (s *Server) FileAt(owner, name, ref, path string) ([]byte, bool) {
 
 // CheckRuns returns the check runs on headSHA ("" for all), oldest first.
 func (s *Server) CheckRuns(owner, name, headSHA string) []CheckRun {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.findRepo(owner, name)
-	if r == nil {
-		return nil
-	}
-	var out []CheckRun
-	for _, run := range r.checkRuns {
-		if headSHA != "" && run.headSHA != headSHA {
-			continue
+	return inspectRepo(s, owner, name, func(r *repo) []CheckRun {
+		var out []CheckRun
+		for _, run := range r.checkRuns {
+			if headSHA != "" && run.headSHA != headSHA {
+				continue
+			}
+			view := CheckRun{
+				ID: run.id, Name: run.name, HeadSHA: run.headSHA, Status: run.status, Conclusion: run.conclusion,
+				Title: run.title, Summary: run.summary, Text: run.text, DetailsURL: run.detailsURL, ExternalID: run.externalID,
+			}
+			for _, a := range run.annotations {
+				view.Annotations = append(view.Annotations, annotationView(a))
+			}
+			out = append(out, view)
 		}
-		view := CheckRun{
-			ID: run.id, Name: run.name, HeadSHA: run.headSHA, Status: run.status, Conclusion: run.conclusion,
-			Title: run.title, Summary: run.summary, Text: run.text, DetailsURL: run.detailsURL, ExternalID: run.externalID,
-		}
-		for _, a := range run.annotations {
-			view.Annotations = append(view.Annotations, annotationView(a))
-		}
-		out = append(out, view)
-	}
-	return out
+		return out
+	})
 }
 
 func annotationView(a map[string]any) Annotation {

@@ -417,8 +417,7 @@ func (s *Server) renderCheckRun(r *repo, c *checkRun) map[string]any {
 
 func (s *Server) pullsForSHA(r *repo, sha string) []any {
 	out := []any{}
-	for _, n := range r.sortedNumbers() {
-		i := r.issues[n]
+	for _, i := range r.byNumber() {
 		if i.pull == nil || i.state != "open" {
 			continue
 		}
