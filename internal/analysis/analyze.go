@@ -118,16 +118,23 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 	var heads []heading
 	src := doc.body()
 	sm := newSectionMatcher(specs)
+	var b blockText // reused for every heading's text
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		h, ok := n.(*ast.Heading)
 		if !ok {
+			if n.Type() == ast.TypeBlock && n.FirstChild() != nil && n.FirstChild().Type() == ast.TypeInline {
+				return ast.WalkSkipChildren, nil // inline content holds no headings
+			}
 			return ast.WalkContinue, nil
 		}
 		start := lineStartOf(src, max(nodeStart(h), 0))
-		hd := heading{level: h.Level, text: inlineString(h, src), start: start}
+		b.reset()
+		b.literal = true
+		collectInline(h, src, &b, nil)
+		hd := heading{level: h.Level, text: string(bytes.TrimSpace(b.buf)), start: start}
 		hd.key = normalizeName(hd.text)
 		hd.line, _ = doc.position(start)
 		hd.contentStart = start
@@ -136,10 +143,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		} else {
 			hd.contentStart = lineEndOf(src, start)
 		}
-		hd.spec = sm.match(hd.text)
-		if hd.spec != nil {
-			hd.specKey = normalizeName(hd.spec.Name)
-		}
+		hd.spec, hd.specKey = sm.matchKey(hd.key)
 		heads = append(heads, hd)
 		return ast.WalkSkipChildren, nil
 	})

@@ -20,6 +20,9 @@ type heading struct {
 // normalizeName lower-cases, turns punctuation into spaces and collapses
 // spaces, so "Root Cause(s) / Contributing Factors" ~ "root cause s contributing factors".
 func normalizeName(s string) string {
+	if isNormalName(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -38,6 +41,21 @@ func normalizeName(s string) string {
 		space = true
 	}
 	return b.String()
+}
+
+// isNormalName reports whether normalizeName(s) == s: lower-case ASCII
+// words of letters and digits joined by single spaces.
+func isNormalName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == ' ' && i > 0 && i < len(s)-1 && s[i-1] != ' ':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // matchSection finds the spec a heading names: exact match on the name or
@@ -62,26 +80,32 @@ func newSectionMatcher(specs []SectionSpec) *sectionMatcher {
 }
 
 func (m *sectionMatcher) match(headingText string) *SectionSpec {
+	spec, _ := m.matchKey(normalizeName(headingText))
+	return spec
+}
+
+// matchKey is match for an already normalised heading h; it also returns
+// the spec's normalised name.
+func (m *sectionMatcher) matchKey(h string) (*SectionSpec, string) {
 	specs := m.specs
-	h := normalizeName(headingText)
 	if h == "" {
-		return nil
+		return nil, ""
 	}
 	for i := range specs {
 		for _, n := range m.names[i] {
 			if h == n {
-				return &specs[i]
+				return &specs[i], m.names[i][0]
 			}
 		}
 	}
 	for i := range specs {
 		for _, n := range m.names[i] {
-			if n != "" && strings.HasPrefix(h, n+" ") {
-				return &specs[i]
+			if n != "" && len(h) > len(n) && h[len(n)] == ' ' && strings.HasPrefix(h, n) {
+				return &specs[i], m.names[i][0]
 			}
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 func specNames(s *SectionSpec) []string {
