@@ -201,7 +201,7 @@ func checkSections(doc *document, heads []heading, cfg Config, fs *findingSink, 
 		}
 		h := heads[hi]
 		end := sectionEnd(heads, hi, len(body))
-		raw := string(body[min(h.contentStart, end):end])
+		raw := body[min(h.contentStart, end):end]
 		switch sectionContent(raw, placeholders) {
 		case contentEmpty:
 			fs.add(h.start, RuleSectionEmpty, SeverityError, fmt.Sprintf("The section %q is empty.", spec.Name), "Fill in the section; comments do not count as content.")

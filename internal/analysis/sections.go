@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -137,8 +138,8 @@ const (
 const placeholderScanLimit = 4096
 
 // sectionContent judges a section's raw Markdown. Comments do not count;
-// code blocks and quotes do.
-func sectionContent(raw string, placeholders map[string]bool) contentState {
+// code blocks and quotes do. raw is read, never kept or changed.
+func sectionContent(raw []byte, placeholders map[string]bool) contentState {
 	raw = stripComments(raw)
 	if !hasWord(raw) {
 		return contentEmpty
@@ -146,7 +147,8 @@ func sectionContent(raw string, placeholders map[string]bool) contentState {
 	if len(raw) > placeholderScanLimit {
 		return contentFilled
 	}
-	if placeholders[normalizeName(raw)] || paragraphsArePlaceholders(raw, "\n\n", placeholders) || paragraphsArePlaceholders(raw, "\n", placeholders) {
+	text := string(raw)
+	if placeholders[normalizeName(text)] || paragraphsArePlaceholders(text, "\n\n", placeholders) || paragraphsArePlaceholders(text, "\n", placeholders) {
 		return contentPlaceholder
 	}
 	return contentFilled
@@ -166,37 +168,34 @@ func paragraphsArePlaceholders(raw, sep string, placeholders map[string]bool) bo
 	return true
 }
 
-func hasWord(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false
+func hasWord(s []byte) bool {
+	return bytes.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
-// stripComments blanks HTML comments; an unclosed one runs to the end.
-func stripComments(s string) string {
-	if !strings.Contains(s, "<!--") {
+var commentOpen, commentClose = []byte("<!--"), []byte("-->")
+
+// stripComments blanks HTML comments; an unclosed one runs to the end. It
+// returns s itself when there is no comment.
+func stripComments(s []byte) []byte {
+	if !bytes.Contains(s, commentOpen) {
 		return s
 	}
-	var b strings.Builder
+	var b []byte
 	for {
-		i := strings.Index(s, "<!--")
+		i := bytes.Index(s, commentOpen)
 		if i < 0 {
-			b.WriteString(s)
-			return b.String()
+			return append(b, s...)
 		}
-		b.WriteString(s[:i])
-		b.WriteByte(' ')
-		j := strings.Index(s[i+4:], "-->")
+		b = append(b, s[:i]...)
+		b = append(b, ' ')
+		j := bytes.Index(s[i+4:], commentClose)
 		if j < 0 {
-			return b.String()
+			return b
 		}
 		s = s[i+4+j+3:]
 	}
 }
 
-func hasTimestamp(raw string) bool {
-	return timeRE.MatchString(stripComments(raw))
+func hasTimestamp(raw []byte) bool {
+	return timeRE.Match(stripComments(raw))
 }
