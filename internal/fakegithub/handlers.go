@@ -111,6 +111,16 @@ func paginate[T any](c *call, items []T) []T {
 }
 
 // byNumber lists the repository's issues and pull requests in number order.
+// renderPage renders the one page of items the request asks for.
+func renderPage[T, V any](c *call, items []T, render func(T) V) []any {
+	page := paginate(c, items)
+	out := make([]any, 0, len(page))
+	for _, item := range page {
+		out = append(out, render(item))
+	}
+	return out
+}
+
 func (r *repo) byNumber() []*issue {
 	out := make([]*issue, 0, len(r.issues))
 	for _, i := range r.issues {

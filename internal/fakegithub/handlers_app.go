@@ -64,11 +64,7 @@ func (s *Server) sortedInstallations() []*installation {
 }
 
 func listInstallations(c *call) (reply, error) {
-	var out []any
-	for _, inst := range c.s.sortedInstallations() {
-		out = append(out, c.s.renderInstallation(inst))
-	}
-	return ok(paginate(c, append([]any{}, out...))), nil
+	return ok(renderPage(c, c.s.sortedInstallations(), c.s.renderInstallation)), nil
 }
 
 // installationFor resolves {installation_id}.
@@ -131,12 +127,8 @@ func getRepoInstallation(c *call) (reply, error) {
 
 func listInstallationRepos(c *call) (reply, error) {
 	inst := c.s.installations[c.token.installationID]
-	var repos []any
-	for _, key := range inst.repos {
-		repos = append(repos, c.s.renderRepo(c.s.repos[key]))
-	}
-	page := paginate(c, append([]any{}, repos...))
-	return ok(map[string]any{"total_count": len(repos), "repository_selection": "selected", "repositories": page}), nil
+	page := renderPage(c, inst.repos, func(key string) map[string]any { return c.s.renderRepo(c.s.repos[key]) })
+	return ok(map[string]any{"total_count": len(inst.repos), "repository_selection": "selected", "repositories": page}), nil
 }
 
 func getRepo(c *call) (reply, error) {

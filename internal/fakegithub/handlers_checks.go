@@ -193,9 +193,6 @@ func listCheckRunsForRef(c *call) (reply, error) {
 		}
 		matched = append(matched, run)
 	}
-	out := make([]any, 0, len(matched))
-	for _, run := range paginate(c, matched) {
-		out = append(out, c.s.renderCheckRun(r, run))
-	}
+	out := renderPage(c, matched, func(run *checkRun) map[string]any { return c.s.renderCheckRun(r, run) })
 	return ok(map[string]any{"total_count": len(matched), "check_runs": out}), nil
 }

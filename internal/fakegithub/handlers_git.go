@@ -43,11 +43,7 @@ func listMatchingRefs(c *call) (reply, error) {
 		}
 	}
 	sort.Strings(names)
-	out := make([]any, 0, len(names))
-	for _, name := range names {
-		out = append(out, c.s.renderRef(r, name, r.refs[name]))
-	}
-	return ok(paginate(c, out)), nil
+	return ok(renderPage(c, names, func(name string) map[string]any { return c.s.renderRef(r, name, r.refs[name]) })), nil
 }
 
 func createRef(c *call) (reply, error) {

@@ -259,11 +259,7 @@ func listIssues(c *call) (reply, error) {
 		}
 		return ka.After(kb)
 	})
-	out := make([]any, 0, len(matched))
-	for _, i := range paginate(c, matched) {
-		out = append(out, c.s.renderIssue(r, i))
-	}
-	return ok(out), nil
+	return ok(renderPage(c, matched, func(i *issue) map[string]any { return c.s.renderIssue(r, i) })), nil
 }
 
 func (s *Server) newIssue(r *repo, title, body, author string, created time.Time) *issue {
@@ -371,14 +367,13 @@ func listComments(c *call) (reply, error) {
 	if v := c.query("since"); v != "" {
 		since, _ = time.Parse(time.RFC3339, v)
 	}
-	var out []any
+	var matched []*comment
 	for _, cm := range r.commentsOf(i.number) {
-		if !since.IsZero() && cm.updated.Before(since) {
-			continue
+		if since.IsZero() || !cm.updated.Before(since) {
+			matched = append(matched, cm)
 		}
-		out = append(out, c.s.renderComment(r, cm))
 	}
-	return ok(paginate(c, append([]any{}, out...))), nil
+	return ok(renderPage(c, matched, func(cm *comment) map[string]any { return c.s.renderComment(r, cm) })), nil
 }
 
 func (r *repo) commentsOf(number int) []*comment {
@@ -524,11 +519,7 @@ func listRepoLabels(c *call) (reply, error) {
 		labels = append(labels, l)
 	}
 	sort.Slice(labels, func(a, b int) bool { return strings.ToLower(labels[a].name) < strings.ToLower(labels[b].name) })
-	var out []any
-	for _, l := range paginate(c, labels) {
-		out = append(out, c.s.renderLabel(r, l))
-	}
-	return ok(append([]any{}, out...)), nil
+	return ok(renderPage(c, labels, func(l *label) map[string]any { return c.s.renderLabel(r, l) })), nil
 }
 
 func createLabel(c *call) (reply, error) {

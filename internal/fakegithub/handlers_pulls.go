@@ -226,11 +226,7 @@ func listPulls(c *call) (reply, error) {
 	if c.query("direction") != "asc" {
 		sort.SliceStable(matched, func(a, b int) bool { return matched[a].number > matched[b].number })
 	}
-	out := make([]any, 0, len(matched))
-	for _, i := range paginate(c, matched) {
-		out = append(out, c.s.renderPull(r, i))
-	}
-	return ok(out), nil
+	return ok(renderPage(c, matched, func(i *issue) map[string]any { return c.s.renderPull(r, i) })), nil
 }
 
 // openPull creates a pull request after GitHub's checks.
