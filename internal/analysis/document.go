@@ -9,12 +9,49 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // markdown parses CommonMark with the GFM tables, task lists and
-// strikethrough. Parsers keep no state between Parse calls.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList)).Parser()
+// strikethrough. Parsers keep no state between Parse calls. It is
+// goldmark's default parser except that paragraphs without a "[" skip the
+// link reference definition search (see linkRefTransformer).
+var markdown = goldmark.New(
+	goldmark.WithParser(parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+		parser.WithParagraphTransformers(util.Prioritized(linkRefTransformer{}, linkRefPriority)),
+	)),
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
+).Parser()
+
+// linkRefPriority is the priority goldmark gives its link reference
+// transformer in parser.DefaultParagraphTransformers.
+const linkRefPriority = 100
+
+// linkRefTransformer runs goldmark's link reference definition transformer
+// only on paragraphs that contain a "[": a definition starts with one, and
+// the search allocates a reader for every paragraph. The result is the same
+// AST; a paragraph without lines still goes through (goldmark removes it).
+type linkRefTransformer struct{}
+
+func (linkRefTransformer) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	lines := node.Lines()
+	if lines.Len() > 0 {
+		src := reader.Source()
+		bracket := false
+		for i := 0; i < lines.Len() && !bracket; i++ {
+			seg := lines.At(i)
+			bracket = bytes.IndexByte(src[seg.Start:seg.Stop], '[') >= 0
+		}
+		if !bracket {
+			return
+		}
+	}
+	parser.LinkReferenceParagraphTransformer.Transform(node, reader, pc)
+}
 
 // document is a parsed postmortem with the positions the checks need.
 type document struct {
