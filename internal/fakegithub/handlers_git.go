@@ -17,12 +17,18 @@ func (s *Server) renderRef(r *repo, name, sha string) map[string]any {
 	}
 }
 
+// refParam is the {ref} path parameter as a full ref name; GitHub accepts it
+// with or without the leading "refs/".
+func (c *call) refParam() string {
+	return "refs/" + strings.TrimPrefix(c.param("ref"), "refs/")
+}
+
 func getRef(c *call) (reply, error) {
 	r, err := c.repoFor()
 	if err != nil {
 		return reply{}, err
 	}
-	name := "refs/" + strings.TrimPrefix(c.param("ref"), "refs/")
+	name := c.refParam()
 	sha, found := r.refs[name]
 	if !found {
 		return reply{}, notFound()
@@ -35,7 +41,7 @@ func listMatchingRefs(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	prefix := "refs/" + strings.TrimPrefix(c.param("ref"), "refs/")
+	prefix := c.refParam()
 	names := make([]string, 0, len(r.refs))
 	for name := range r.refs {
 		if strings.HasPrefix(name, prefix) {
@@ -84,7 +90,7 @@ func updateRef(c *call) (reply, error) {
 	if err := c.decode(&in); err != nil {
 		return reply{}, err
 	}
-	name := "refs/" + strings.TrimPrefix(c.param("ref"), "refs/")
+	name := c.refParam()
 	current, exists := r.refs[name]
 	if !exists {
 		return reply{}, errorf(http.StatusUnprocessableEntity, "Reference does not exist")
@@ -105,7 +111,7 @@ func deleteRef(c *call) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	name := "refs/" + strings.TrimPrefix(c.param("ref"), "refs/")
+	name := c.refParam()
 	if _, exists := r.refs[name]; !exists {
 		return reply{}, errorf(http.StatusUnprocessableEntity, "Reference does not exist")
 	}

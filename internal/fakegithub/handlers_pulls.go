@@ -340,17 +340,18 @@ func requestReviewers(c *call) (reply, error) {
 	if err := c.decode(&in); err != nil {
 		return reply{}, err
 	}
+	notCollaborator := errorf(http.StatusUnprocessableEntity, "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s repository.", r.fullName())
 	for _, login := range in.Reviewers {
 		if strings.EqualFold(login, i.author) {
 			return reply{}, errorf(http.StatusUnprocessableEntity, "Review cannot be requested from pull request author.")
 		}
 		if r.permissions[strings.ToLower(login)] == "" && !strings.EqualFold(login, r.owner) {
-			return reply{}, errorf(http.StatusUnprocessableEntity, "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s repository.", r.fullName())
+			return reply{}, notCollaborator
 		}
 	}
 	for _, slug := range in.TeamReviewers {
 		if !c.s.teams[strings.ToLower(r.owner)][strings.ToLower(slug)] {
-			return reply{}, errorf(http.StatusUnprocessableEntity, "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s repository.", r.fullName())
+			return reply{}, notCollaborator
 		}
 	}
 	for _, login := range in.Reviewers {
