@@ -251,10 +251,9 @@ func (s *Server) MergePull(owner, name string, number int, merger string) string
 		s.t.Fatalf("fakegithub: MergePull: #%d is not an open pull request", number)
 	}
 	p := i.pull
-	r.livePull(p, i.state)
-	base := r.mergeBase(p.baseSHA, p.headSHA)
+	changes := r.diff(r.pullRange(i)) // also refreshes head and base from their branches
 	files := r.treeOf(p.baseSHA)
-	for _, ch := range r.diff(base, p.headSHA) {
+	for _, ch := range changes {
 		if ch.previous != "" {
 			delete(files, ch.previous)
 		}
