@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/google/go-github/v60/github"
 
@@ -101,6 +102,61 @@ func (r repoAPI) createFile(ctx context.Context, branch, path, message string, c
 		return fmt.Errorf("commit %s to %s in %s: %w", path, branch, r.full(), err)
 	}
 	return nil
+}
+
+// filesAdded lists, sorted, the files at commit head that commit base does
+// not have, among those keep accepts. It compares the two commits' trees.
+func (r repoAPI) filesAdded(ctx context.Context, base, head string, keep func(path string) bool) ([]string, error) {
+	before, err := r.files(ctx, base, keep)
+	if err != nil {
+		return nil, err
+	}
+	after, err := r.files(ctx, head, keep)
+	if err != nil {
+		return nil, err
+	}
+	var added []string
+	for f := range after {
+		if !before[f] {
+			added = append(added, f)
+		}
+	}
+	sort.Strings(added)
+	return added, nil
+}
+
+// files lists the files in a commit's tree that keep accepts.
+func (r repoAPI) files(ctx context.Context, commit string, keep func(path string) bool) (map[string]bool, error) {
+	tree, _, err := r.c.Git.GetTree(ctx, r.owner, r.name, commit, true)
+	if err != nil {
+		return nil, fmt.Errorf("list files of %s@%s: %w", r.full(), commit, err)
+	}
+	if tree.GetTruncated() {
+		return nil, fmt.Errorf("list files of %s@%s: GitHub truncated the tree", r.full(), commit)
+	}
+	out := map[string]bool{}
+	for _, e := range tree.Entries {
+		if e.GetType() == "blob" && keep(e.GetPath()) {
+			out[e.GetPath()] = true
+		}
+	}
+	return out, nil
+}
+
+// pullAddedFiles lists the files a pull request adds (first 100 changes:
+// a postmortem PR has one).
+func (r repoAPI) pullAddedFiles(ctx context.Context, number int) ([]string, error) {
+	files, _, err := r.c.PullRequests.ListFiles(ctx, r.owner, r.name, number, &github.ListOptions{PerPage: 100})
+	if err != nil {
+		return nil, fmt.Errorf("list files of pull request %s#%d: %w", r.full(), number, err)
+	}
+	var out []string
+	for _, f := range files {
+		if f.GetStatus() == "added" {
+			out = append(out, f.GetFilename())
+		}
+	}
+	return out, nil
 }
 
 // pullFrom finds the pull request (open or not) whose head is branch.

@@ -27,7 +27,15 @@ const (
 // GitHub that shares the app's clock, holding acme/shop.
 func start(t *testing.T) *servertest.Harness {
 	t.Helper()
-	h := servertest.Start(t, servertest.Options{Features: onlyIncidents})
+	return startWith(t, servertest.Options{})
+}
+
+// startWith is start with other options; Features is always the incident
+// feature alone.
+func startWith(t *testing.T, o servertest.Options) *servertest.Harness {
+	t.Helper()
+	o.Features = onlyIncidents
+	h := servertest.Start(t, o)
 	h.GitHub.SetClock(h.Clock.Now)
 	h.GitHub.AddInstallation(1, owner)
 	h.GitHub.AddRepo(owner, repo)

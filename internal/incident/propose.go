@@ -54,9 +54,10 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 		return out, err
 	}
 	if pr == nil {
-		if err := s.commitDraft(ctx, inc, branch, path, content); err != nil {
+		if path, err = s.commitDraft(ctx, p, inc, branch, path, content); err != nil {
 			return out, err
 		}
+		out.Path = path
 		pr, err = s.api.openPull(ctx, branch, s.defaultBranch, pullTitle(inc), pullBody(inc, p, path))
 		if ghclient.IsStatus(err, 422) {
 			// Opened meanwhile (by a person, or an attempt that lost its answer).
@@ -71,6 +72,11 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 		}
 	} else {
 		s.log.Info().Int("pull", pr.GetNumber()).Msg("adopting the existing postmortem pull request")
+		// The incident may have been retitled since: name the file the PR holds.
+		if path, err = s.proposedPath(ctx, p, pr.GetNumber(), path); err != nil {
+			return out, err
+		}
+		out.Path = path
 	}
 	out.PRNumber = pr.GetNumber()
 	if err := s.finishPull(ctx, p, pr, inc); err != nil {
@@ -112,27 +118,75 @@ func (s *session) template(ctx context.Context, p *policy.Policy) (string, *poli
 }
 
 // commitDraft creates the branch from the default branch and commits the
-// draft to it, unless an earlier attempt already did either.
-func (s *session) commitDraft(ctx context.Context, inc draft.Incident, branch, path string, content []byte) error {
+// draft to it, unless an earlier attempt already did either. It returns the
+// path of the draft on the branch: an earlier attempt's file is adopted even
+// when the incident was retitled since and its file name would differ.
+func (s *session) commitDraft(ctx context.Context, p *policy.Policy, inc draft.Incident, branch, path string, content []byte) (string, error) {
 	base, err := s.api.branchSHA(ctx, s.defaultBranch)
 	if err != nil {
-		return err
+		return "", err
 	}
 	err = s.api.createBranch(ctx, branch, base)
 	if errors.Is(err, errBranchExists) {
-		_, found, ferr := s.api.file(ctx, path, branch)
-		if ferr != nil {
-			return ferr
+		existing, err := s.draftOnBranch(ctx, p, base, branch, path)
+		if err != nil {
+			return "", err
 		}
-		if found {
-			s.log.Info().Str("branch", branch).Msg("adopting the existing postmortem branch and draft")
-			return nil
+		if existing != "" {
+			s.log.Info().Str("branch", branch).Str("path", existing).Msg("adopting the existing postmortem branch and draft")
+			return existing, nil
 		}
 		s.log.Info().Str("branch", branch).Msg("adopting the existing postmortem branch")
 	} else if err != nil {
-		return err
+		return "", err
 	}
-	return s.api.createFile(ctx, branch, path, commitMessage(inc), content)
+	return path, s.api.createFile(ctx, branch, path, commitMessage(inc), content)
+}
+
+// draftOnBranch finds the postmortem an earlier attempt committed to the
+// branch: the file at path, or else a postmortem file the branch adds to the
+// default branch. It returns "" when the branch holds no draft.
+func (s *session) draftOnBranch(ctx context.Context, p *policy.Policy, base, branch, path string) (string, error) {
+	_, found, err := s.api.file(ctx, path, branch)
+	if err != nil || found {
+		return path, err
+	}
+	// Trees are read by commit: a branch name with a slash is not a valid tree reference.
+	head, err := s.api.branchSHA(ctx, branch)
+	if err != nil {
+		return "", err
+	}
+	added, err := s.api.filesAdded(ctx, base, head, p.MatchesPostmortemPath)
+	if err != nil {
+		return "", err
+	}
+	if len(added) > 1 {
+		s.log.Warn().Strs("files", added).Msg("the postmortem branch adds several postmortems; adopting the first")
+	}
+	if len(added) == 0 {
+		return "", nil
+	}
+	return added[0], nil
+}
+
+// proposedPath is the postmortem file an existing pull request adds, or
+// fallback when it adds none (someone removed or renamed it).
+func (s *session) proposedPath(ctx context.Context, p *policy.Policy, number int, fallback string) (string, error) {
+	files, err := s.api.pullAddedFiles(ctx, number)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if f == fallback {
+			return f, nil
+		}
+	}
+	for _, f := range files {
+		if p.MatchesPostmortemPath(f) {
+			return f, nil
+		}
+	}
+	return fallback, nil
 }
 
 // finishPull adds the labels, assignees and reviewers the PR is missing.
