@@ -48,8 +48,8 @@ type wordKeyed struct {
 }
 
 func (k wordKeys) of(w string) (string, bool) {
-	if k == nil {
-		return wordKey(w)
+	if k == nil || isPlainWord(w) {
+		return wordKey(w) // builds no string: the cache would cost more
 	}
 	if e, ok := k[w]; ok {
 		return e.key, e.possessive
@@ -131,18 +131,22 @@ func trimWord(s string, start, end int) (int, int) {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// wordKey lower-cases a word and strips a possessive ending.
-func wordKey(w string) (string, bool) {
-	plain := true
+// isPlainWord reports whether w is its own key before possessive
+// stripping: ASCII without capitals or apostrophes.
+func isPlainWord(w string) bool {
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') || c == '\'' {
-			plain = false
-			break
+			return false
 		}
 	}
+	return true
+}
+
+// wordKey lower-cases a word and strips a possessive ending.
+func wordKey(w string) (string, bool) {
 	key := w
-	if !plain {
+	if !isPlainWord(w) {
 		key = strings.ReplaceAll(strings.ToLower(w), "’", "'")
 	}
 	switch {
