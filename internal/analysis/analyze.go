@@ -2,8 +2,9 @@ package analysis
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -40,10 +41,14 @@ func Analyze(file string, src []byte, cfg Config) Result {
 	res.MissingSections = checkSections(doc, heads, cfg, fs, &res.ActionItems)
 	comments := judgeLanguage(doc, heads, cfg.Rules, fs)
 	sups := suppressions(doc, comments)
+	kept := fs.findings[:0] // filtered in place: the sink is not used again
 	for _, f := range fs.findings {
 		if !suppressed(f, sups) {
-			res.Findings = append(res.Findings, f)
+			kept = append(kept, f)
 		}
+	}
+	if len(kept) > 0 {
+		res.Findings = kept
 	}
 	sortFindings(res.Findings)
 	return res
@@ -102,14 +107,14 @@ func (s *findingSink) addAbs(off int, rule string, sev Severity, msg, suggestion
 }
 
 func sortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		if fs[i].Line != fs[j].Line {
-			return fs[i].Line < fs[j].Line
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		if c := cmp.Compare(a.Line, b.Line); c != 0 {
+			return c
 		}
-		if fs[i].Column != fs[j].Column {
-			return fs[i].Column < fs[j].Column
+		if c := cmp.Compare(a.Column, b.Column); c != 0 {
+			return c
 		}
-		return fs[i].Rule < fs[j].Rule
+		return strings.Compare(a.Rule, b.Rule)
 	})
 }
 
