@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
@@ -21,8 +22,9 @@ type changedFile struct {
 	BlobSHA string
 }
 
-// review checks the postmortems of one pull request head and publishes the
-// result, unless the pull request has moved on to another head meanwhile.
+// review checks the postmortems and policy files one pull request head
+// changes and publishes the result, unless the pull request has moved on to
+// another head meanwhile.
 func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 	log := zerolog.Ctx(ctx)
 	client, err := h.env.GitHub.NewInstallationClient(a.InstallationID)
@@ -31,49 +33,73 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 	}
 	gh := &repoClient{c: client, owner: a.Owner, repo: a.Repo}
 
-	// Listing the files comes first: most pull requests hold no postmortem,
-	// and for them this is the only request.
-	changed, err := gh.changedMarkdown(ctx, a.Number)
+	// Listing the files comes first: most pull requests hold no postmortem
+	// and no policy change, and for them this is the only request.
+	changed, err := gh.changedFiles(ctx, a.Number)
 	if err != nil {
 		return err
 	}
-	if len(changed) == 0 {
-		log.Debug().Msg("no Markdown file changed; no postmortem check")
+	if len(changed.Markdown) == 0 && len(changed.Policies) == 0 {
+		log.Debug().Msg("no Markdown or policy file changed; no postmortem check")
 		return nil
 	}
 
-	pol, src, err := policy.Fetch(ctx, client, a.Owner, a.Repo, a.BaseRef)
-	var perr *policy.Error
-	if errors.As(err, &perr) {
-		return h.publishIfCurrent(ctx, gh, a, policyProblemReport(perr, "", pathsOf(changed)))
+	policyChanges := make([]policyChange, 0, len(changed.Policies))
+	for _, f := range changed.Policies {
+		content, unreadable, err := gh.blob(ctx, f.BlobSHA)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.Path, err)
+		}
+		policyChanges = append(policyChanges, checkPolicyChange(f.Path, content, unreadable))
 	}
+	rep, err := h.reviewPostmortems(ctx, gh, a, changed.Markdown)
 	if err != nil {
 		return err
 	}
+	if rep.Title == "" && len(policyChanges) == 0 {
+		log.Debug().Int("markdown_files", len(changed.Markdown)).Msg("no postmortem changed; no postmortem check")
+		return nil
+	}
+	return h.publishIfCurrent(ctx, gh, a, withPolicyChanges(rep, policyChanges))
+}
+
+// reviewPostmortems checks the changed Markdown files the base branch's
+// policy calls postmortems. The report is zero when there are none.
+func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a ReviewArgs, markdown []changedFile) (report, error) {
+	if len(markdown) == 0 {
+		return report{}, nil
+	}
+	pol, src, err := policy.Fetch(ctx, gh.c, a.Owner, a.Repo, a.BaseRef)
+	var perr *policy.Error
+	if errors.As(err, &perr) {
+		return policyProblemReport(perr, "", pathsOf(markdown)), nil
+	}
+	if err != nil {
+		return report{}, err
+	}
 	var postmortems []changedFile
-	for _, f := range changed {
+	for _, f := range markdown {
 		if pol.MatchesPostmortemPath(f.Path) {
 			postmortems = append(postmortems, f)
 		}
 	}
 	if len(postmortems) == 0 {
-		log.Debug().Int("markdown_files", len(changed)).Msg("no postmortem changed; no postmortem check")
-		return nil
+		return report{}, nil
 	}
 
 	cfg, problem, err := h.analysisConfig(ctx, gh, pol, a.BaseRef)
 	if err != nil {
-		return err
+		return report{}, err
 	}
 	if problem != "" {
-		return h.publishIfCurrent(ctx, gh, a, policyProblemReport(nil, problem, pathsOf(postmortems)))
+		return policyProblemReport(nil, problem, pathsOf(postmortems)), nil
 	}
 
 	results := make([]analysis.Result, 0, len(postmortems))
 	for _, f := range postmortems {
 		content, unreadable, err := gh.blob(ctx, f.BlobSHA)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", f.Path, err)
+			return report{}, fmt.Errorf("read %s: %w", f.Path, err)
 		}
 		if unreadable != "" {
 			results = append(results, unreadableResult(f.Path, unreadable))
@@ -81,10 +107,9 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 		}
 		results = append(results, analysis.Analyze(f.Path, content, cfg))
 	}
-	rep := buildReport(results, reviewSettings{
+	return buildReport(results, reviewSettings{
 		Enforcing: pol.Enforcing(), GuidanceURL: pol.Check.GuidanceURL, Source: src.String(),
-	})
-	return h.publishIfCurrent(ctx, gh, a, rep)
+	}), nil
 }
 
 // analysisConfig builds the analysis configuration, fetching the policy's
@@ -148,21 +173,35 @@ type repoClient struct {
 	owner, repo string
 }
 
-// changedMarkdown lists the Markdown files a pull request adds or changes
-// (not the ones it deletes), with the blob holding each at its head.
-func (g *repoClient) changedMarkdown(ctx context.Context, number int) ([]changedFile, error) {
-	var out []changedFile
+// pullChanges are the files a pull request adds or changes (not the ones
+// it deletes) that the check may review, with the blob holding each at the
+// head.
+type pullChanges struct {
+	Markdown []changedFile
+	Policies []changedFile
+}
+
+// changedFiles lists the Markdown and policy files a pull request adds or
+// changes.
+func (g *repoClient) changedFiles(ctx context.Context, number int) (pullChanges, error) {
+	var out pullChanges
 	opts := &github.ListOptions{PerPage: 100}
 	for {
 		files, resp, err := g.c.PullRequests.ListFiles(ctx, g.owner, g.repo, number, opts)
 		if err != nil {
-			return nil, fmt.Errorf("list files of pull request #%d: %w", number, err)
+			return pullChanges{}, fmt.Errorf("list files of pull request #%d: %w", number, err)
 		}
 		for _, f := range files {
-			if f.GetStatus() == "removed" || !strings.HasSuffix(strings.ToLower(f.GetFilename()), ".md") {
+			if f.GetStatus() == "removed" {
 				continue
 			}
-			out = append(out, changedFile{Path: f.GetFilename(), BlobSHA: f.GetSHA()})
+			cf := changedFile{Path: f.GetFilename(), BlobSHA: f.GetSHA()}
+			switch {
+			case slices.Contains(policy.Paths, cf.Path):
+				out.Policies = append(out.Policies, cf)
+			case strings.HasSuffix(strings.ToLower(cf.Path), ".md"):
+				out.Markdown = append(out.Markdown, cf)
+			}
 		}
 		if resp.NextPage == 0 {
 			return out, nil

@@ -1,0 +1,173 @@
+package check_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
+)
+
+func TestInvalidPolicyInPullFailsWithAnnotationOnItsLine(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "policy", map[string][]byte{
+		".github/postmortem.yml": []byte("# our policy\ncheck:\n  mode: sometimes\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" {
+		t.Errorf("conclusion %q, want failure", run.Conclusion)
+	}
+	if run.Title != "Invalid policy change: .github/postmortem.yml:3:3" {
+		t.Errorf("title %q", run.Title)
+	}
+	if len(run.Annotations) != 1 {
+		t.Fatalf("want one annotation, got %+v", run.Annotations)
+	}
+	got := run.Annotations[0]
+	if !strings.Contains(got.Message, "check.mode") || !strings.Contains(got.Message, `"sometimes"`) {
+		t.Errorf("annotation message %q does not name the key and the bad value", got.Message)
+	}
+	got.Message, got.RawDetails = "", ""
+	want := fakegithub.Annotation{Path: ".github/postmortem.yml", StartLine: 3, EndLine: 3, StartColumn: 3, EndColumn: 3,
+		AnnotationLevel: "failure", Title: "invalid-policy"}
+	if got != want {
+		t.Errorf("annotation\n got %+v\nwant %+v", got, want)
+	}
+	if !strings.Contains(run.Summary, "`.github/postmortem.yml:3:3` — policy change: invalid: `check.mode`: must be") {
+		t.Errorf("summary does not name file:line and problem:\n%s", run.Summary)
+	}
+}
+
+func TestValidPolicyChangeSucceedsSayingItAppliesOnceMerged(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "policy", map[string][]byte{
+		".github/postmortem.yaml": []byte("check:\n  mode: advisory\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "success" || run.Title != "Policy change is valid" {
+		t.Errorf("conclusion %q title %q, want success and \"Policy change is valid\"", run.Conclusion, run.Title)
+	}
+	if len(run.Annotations) != 0 {
+		t.Errorf("want no annotations, got %+v", run.Annotations)
+	}
+	for _, s := range []string{"`.github/postmortem.yaml` — policy change: valid.", "applies only once it is merged"} {
+		if !strings.Contains(run.Summary, s) {
+			t.Errorf("summary lacks %q:\n%s", s, run.Summary)
+		}
+	}
+}
+
+func TestInvalidPolicyAndBlamefulPostmortemAreBothReported(t *testing.T) {
+	h := harness(t)
+	const pm = "postmortems/checkout.md"
+	n, sha := openPull(t, h, "pm", map[string][]byte{
+		pm:                       testdata(t, "blameful.md"),
+		".github/postmortem.yml": []byte("check:\n  mode: advisory\n  colour: red\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" {
+		t.Errorf("conclusion %q, want failure", run.Conclusion)
+	}
+	if run.Title != "Invalid policy change: .github/postmortem.yml:3:3; 3 errors in 1 postmortem" {
+		t.Errorf("title %q", run.Title)
+	}
+	perFile := map[string][]string{}
+	for _, a := range run.Annotations {
+		perFile[a.Path] = append(perFile[a.Path], a.Title)
+	}
+	if got := perFile[".github/postmortem.yml"]; len(got) != 1 || got[0] != "invalid-policy" {
+		t.Errorf("policy annotations %v, want one invalid-policy", got)
+	}
+	if got := perFile[pm]; len(got) != 3 {
+		t.Errorf("postmortem annotations %v, want the 3 blameful findings", got)
+	}
+	for _, s := range []string{"policy change: invalid", "check.colour", "person-fault", "checked against the base branch's policy", "check.mode: enforce"} {
+		if !strings.Contains(run.Summary, s) {
+			t.Errorf("summary lacks %q:\n%s", s, run.Summary)
+		}
+	}
+}
+
+func TestValidPolicyChangeDoesNotLoosenTheCheckOnPostmortems(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "pm", map[string][]byte{
+		"postmortems/checkout.md": testdata(t, "blameful.md"),
+		".github/postmortem.yml":  []byte("check:\n  mode: advisory\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || run.Title != "3 errors in 1 postmortem" {
+		t.Errorf("conclusion %q title %q, want failure from the base policy", run.Conclusion, run.Title)
+	}
+	if !strings.Contains(run.Summary, "policy change: valid") {
+		t.Errorf("summary lacks the policy change:\n%s", run.Summary)
+	}
+}
+
+func TestPolicyReferringToAnotherRepositoryIsNotMistakenForInvalid(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "policy", map[string][]byte{
+		".github/postmortem.yml": []byte("remote: acme/policies\nref: main\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "success" || len(run.Annotations) != 0 {
+		t.Errorf("conclusion %q with %d annotations, want success with none", run.Conclusion, len(run.Annotations))
+	}
+	if !strings.Contains(run.Summary, "policy change: refers to `acme/policies@main`") {
+		t.Errorf("summary does not name the reference:\n%s", run.Summary)
+	}
+}
+
+func TestPullFixingAnInvalidBasePolicyPasses(t *testing.T) {
+	h := harness(t)
+	h.GitHub.CommitFile(owner, repo, "main", ".github/postmortem.yml", []byte("check:\n  mode: sometimes\n"), "broken policy")
+	n, sha := openPull(t, h, "fix", map[string][]byte{".github/postmortem.yml": []byte("check:\n  mode: advisory\n")})
+	deliverPull(t, h, "opened", n)
+
+	if run := onlyRun(t, h, sha); run.Conclusion != "success" || !strings.Contains(run.Summary, "policy change: valid") {
+		t.Errorf("conclusion %q, want success for the fix:\n%s", run.Conclusion, run.Summary)
+	}
+}
+
+func TestDeletedPolicyIsNotReviewed(t *testing.T) {
+	h := harness(t)
+	h.GitHub.CommitFile(owner, repo, "main", ".github/postmortem.yml", []byte("check:\n  mode: advisory\n"), "policy")
+	n, sha := openPull(t, h, "drop", map[string][]byte{".github/postmortem.yml": nil})
+	before := h.GitHub.CountRequests("", "/repos/")
+	deliverPull(t, h, "opened", n)
+
+	if runs := h.GitHub.CheckRuns(owner, repo, sha); len(runs) != 0 {
+		t.Errorf("want no check run, got %+v", runs)
+	}
+	if got := h.GitHub.CountRequests("", "/repos/") - before; got != 1 {
+		t.Errorf("want exactly 1 repository API request, got %d", got)
+	}
+}
+
+func TestRedeliveredPolicyChangePublishesOneRun(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "policy", map[string][]byte{".github/postmortem.yml": []byte("check:\n  mode: sometimes\n")})
+	body := h.GitHub.PullRequestWebhook("opened", owner, repo, n, "alice")
+	h.DeliverAs("pull_request", "delivery-1", body)
+	h.WaitIdle()
+	h.DeliverAs("pull_request", "delivery-1", body)
+	h.WaitIdle()
+	deliverPull(t, h, "edited", n)
+
+	run := onlyRun(t, h, sha)
+	if len(run.Annotations) != 1 {
+		t.Errorf("want 1 annotation, got %+v", run.Annotations)
+	}
+	writes := h.GitHub.CountRequests("POST", "/repos/acme/shop/check-runs") + h.GitHub.CountRequests("PATCH", "/repos/acme/shop/check-runs")
+	if writes != 1 {
+		t.Errorf("%d check run writes, want 1", writes)
+	}
+}
