@@ -48,8 +48,11 @@ type wordKeyed struct {
 }
 
 func (k wordKeys) of(w string) (string, bool) {
-	if k == nil || isPlainWord(w) {
-		return wordKey(w) // builds no string: the cache would cost more
+	if isPlainWord(w) {
+		return w, false // what wordKey returns for it, without a second scan
+	}
+	if k == nil {
+		return wordKey(w)
 	}
 	if e, ok := k[w]; ok {
 		return e.key, e.possessive
@@ -78,11 +81,13 @@ func appendTokens(toks []token, s string, keys wordKeys) []token {
 		}
 		start := i
 		for i < len(s) {
-			r, size = rune(s[i]), 1
-			if r >= utf8.RuneSelf {
-				r, size = utf8.DecodeRuneInString(s[i:])
-			}
-			if isWordRune(r) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if asciiWord[c] {
+					i++
+					continue
+				}
+				r = rune(c)
+			} else if r, size = utf8.DecodeRuneInString(s[i:]); isWordRune(r) {
 				i += size
 				continue
 			}
