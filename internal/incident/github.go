@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -235,6 +237,28 @@ func (r repoAPI) comment(ctx context.Context, number int, body string) (int64, e
 		return 0, fmt.Errorf("comment on %s#%d: %w", r.full(), number, err)
 	}
 	return c.GetID(), nil
+}
+
+// markedSince reports whether author (anyone when empty) wrote a comment
+// carrying marker on the issue since the given time.
+func (r repoAPI) markedSince(ctx context.Context, number int, marker, author string, since time.Time) (bool, error) {
+	opts := &github.IssueListCommentsOptions{Since: &since, ListOptions: github.ListOptions{PerPage: 100}}
+	for page := 0; page < maxTimelinePages; page++ {
+		comments, resp, err := r.c.Issues.ListComments(ctx, r.owner, r.name, number, opts)
+		if err != nil {
+			return false, fmt.Errorf("list comments on %s#%d: %w", r.full(), number, err)
+		}
+		for _, c := range comments {
+			if strings.Contains(c.GetBody(), marker) && (author == "" || strings.EqualFold(c.GetUser().GetLogin(), author)) {
+				return true, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	return false, nil
 }
 
 func (r repoAPI) editComment(ctx context.Context, id int64, body string) error {

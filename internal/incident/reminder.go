@@ -133,11 +133,23 @@ func (w *reminderWorker) remind(ctx context.Context, api repoAPI, p *policy.Poli
 	if err != nil || !claimed {
 		return err
 	}
-	if _, err := api.comment(ctx, r.Number, reminderComment(p, r.PRNumber, due)); err != nil {
-		if uerr := w.h.db.unclaimReminder(context.WithoutCancel(ctx), r, now); uerr != nil {
-			return errors.Join(err, uerr)
-		}
-		return err
+	_, err = api.comment(ctx, r.Number, reminderComment(p, r.PRNumber, due))
+	if err == nil {
+		return nil
 	}
-	return nil
+	// GitHub may have posted the reminder and lost its answer: keep the
+	// claim when the reminder is there, so the retry does not post another.
+	posted, lookErr := api.markedSince(ctx, r.Number, reminderMarker, w.h.env.BotLogin(), now.Add(-reminderClockSkew))
+	if lookErr == nil && posted {
+		zerolog.Ctx(ctx).Info().Int("issue", r.Number).Msg("the reminder was posted although GitHub's answer was an error")
+		return nil
+	}
+	if uerr := w.h.db.unclaimReminder(context.WithoutCancel(ctx), r, now); uerr != nil {
+		return errors.Join(err, uerr)
+	}
+	return err
 }
+
+// reminderClockSkew allows for GitHub's clock and ours disagreeing when
+// looking for a reminder posted since a claim; reminders are days apart.
+const reminderClockSkew = 10 * time.Minute
