@@ -17,7 +17,7 @@ func TestDelayedRequestWaitsWhileOthersAreAnswered(t *testing.T) {
 	if _, _, err := c.Repositories.Get(cx, owner, repoName); err != nil {
 		t.Fatal(err)
 	}
-	const delay = 600 * time.Millisecond
+	const delay = time.Second
 	gh.DelayNext(1, delay, func(method, path string) bool {
 		return method == http.MethodPost && strings.HasSuffix(path, "/issues")
 	})
