@@ -8,6 +8,10 @@ type languageMatcher struct {
 	lastEnd  []int // per rule: end of its last match in the current sentence
 	toks     []token
 	keys     wordKeys // word keys met so far, reused across sentences
+	// starts marks, by first byte, the lengths of the phrases' first words
+	// (bit min(len, 63)): a word with an unmarked first byte and length
+	// begins no phrase, and is passed over without a map lookup.
+	starts [256]uint64
 }
 
 type phraseRef struct {
@@ -23,11 +27,16 @@ func newLanguageMatcher(rules []Rule) *languageMatcher {
 		}
 		for _, words := range r.phrases {
 			m.index[words[0]] = append(m.index[words[0]], phraseRef{rule: r, words: words})
+			if words[0] != "" {
+				m.starts[words[0][0]] |= lengthBit(words[0])
+			}
 		}
 	}
 	m.lastEnd = make([]int, len(m.rules))
 	return m
 }
+
+func lengthBit(w string) uint64 { return 1 << min(len(w), 63) }
 
 // languageHit is one rule match: byte offsets within the sentence.
 type languageHit struct {
@@ -47,6 +56,9 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 		m.lastEnd[i] = -1
 	}
 	for i := range toks {
+		if k := toks[i].key; k != "" && m.starts[k[0]]&lengthBit(k) == 0 {
+			continue // no phrase starts with this word
+		}
 		refs := m.index[toks[i].key]
 		for _, ref := range refs {
 			end := i + len(ref.words)
