@@ -13,12 +13,13 @@ import (
 
 // publish puts rep on the head SHA as the `postmortem` check run. The run's
 // external id is a digest of the report, so a repeated review finds its own
-// run: a complete one is left alone, a partly sent one (the job stopped
-// between annotation batches) is finished from where it stopped. Another
-// review of the same SHA updates the latest run while it holds no
-// annotations; GitHub only appends annotations, so a run that already has
-// some is superseded by a new run instead. A re-run request always gets a
-// fresh run.
+// run: one complete and showing is left alone, a partly sent one (the job
+// stopped between annotation batches) is finished from where it stopped.
+// GitHub shows a head's latest run, so only that one counts as published: a
+// result that changed and changed back is published again. Otherwise the
+// latest run is updated while it holds no annotations; GitHub only appends
+// annotations, so a run that already has some is superseded by a new run
+// instead. A re-run request always gets a fresh run.
 func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep report) error {
 	extID := "pmbot/" + digestOf(rep)
 	if a.Rerun != "" {
@@ -28,7 +29,7 @@ func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep
 	if err != nil {
 		return err
 	}
-	var ours, latest *github.CheckRun
+	var latest, rerunRun *github.CheckRun
 	slug := strings.TrimSuffix(h.env.BotLogin(), "[bot]")
 	for _, r := range runs {
 		if other := r.GetApp().GetSlug(); slug != "" && other != "" && other != slug {
@@ -37,21 +38,28 @@ func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep
 		if latest == nil || r.GetID() > latest.GetID() {
 			latest = r
 		}
-		if r.GetExternalID() == extID && (ours == nil || r.GetID() > ours.GetID()) {
-			ours = r
+		if a.Rerun != "" && r.GetExternalID() == extID {
+			rerunRun = r
 		}
+	}
+	// published is this report's run if there is one: for a re-run request
+	// its own fresh run, otherwise the latest run when it shows this report
+	// (a re-run's fresh run of the same report included).
+	published := rerunRun
+	if a.Rerun == "" && latest != nil && (latest.GetExternalID() == extID || strings.HasPrefix(latest.GetExternalID(), extID+"/")) {
+		published = latest
 	}
 	log := zerolog.Ctx(ctx)
 	var id int64
 	start := 0
 	switch {
-	case ours != nil:
-		start = min(ours.GetOutput().GetAnnotationsCount(), len(rep.Annotations))
-		if ours.GetStatus() == "completed" && start == len(rep.Annotations) {
-			log.Debug().Int64("check_run_id", ours.GetID()).Msg("postmortem check run already published")
+	case published != nil:
+		start = min(published.GetOutput().GetAnnotationsCount(), len(rep.Annotations))
+		if published.GetStatus() == "completed" && start == len(rep.Annotations) {
+			log.Debug().Int64("check_run_id", published.GetID()).Msg("postmortem check run already published")
 			return nil
 		}
-		id = ours.GetID()
+		id = published.GetID()
 	case a.Rerun == "" && latest != nil && latest.GetOutput().GetAnnotationsCount() == 0:
 		id = latest.GetID()
 	}
