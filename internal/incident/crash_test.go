@@ -77,9 +77,19 @@ func TestClosingARetitledIncidentKeepsThePathItsPRHolds(t *testing.T) {
 	label(t, h, n)
 	retitle(t, h, n, "Payments deploy broke checkout")
 	h.GitHub.CloseIssue(owner, repo, n, "mkaur")
+	before := len(h.GitHub.Requests())
 	deliver(t, h, "issues", h.GitHub.IssueWebhook("closed", owner, repo, n, "mkaur", nil))
 	h.WaitIdle()
 
+	reqs := h.GitHub.Requests()[before:]
+	var calls []string
+	for _, r := range reqs {
+		calls = append(calls, r.Method+" "+r.Path)
+	}
+	t.Logf("closing the incident used %d GitHub requests:\n%s", len(calls), strings.Join(calls, "\n"))
+	if len(calls) > 8 {
+		t.Errorf("closing the incident made %d requests, want at most 8", len(calls))
+	}
 	assertOneProposal(t, h, n)
 	c := botComments(h, n, "<!-- postmortem-bot:incident-pr -->")[0]
 	if !strings.Contains(c.Body, draftPath) || !strings.Contains(c.Body, "is due on") {
