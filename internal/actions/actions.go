@@ -24,10 +24,13 @@ type Options struct {
 	// StatusDelay is how long a status-issue update waits so a burst of
 	// changes becomes one edit.
 	StatusDelay time.Duration
+	// BusyWait is how long a merge job waits when another job is opening
+	// the same postmortem's issues.
+	BusyWait time.Duration
 }
 
 // DefaultOptions are the production pacing.
-var DefaultOptions = Options{Pace: time.Second, StatusDelay: 5 * time.Second}
+var DefaultOptions = Options{Pace: time.Second, StatusDelay: 5 * time.Second, BusyWait: 5 * time.Second}
 
 // Handler is the action-items feature.
 type Handler struct {
@@ -42,6 +45,9 @@ func New(env *feature.Env) *Handler { return NewWithOptions(env, DefaultOptions)
 
 // NewWithOptions builds the feature with the given pacing.
 func NewWithOptions(env *feature.Env, o Options) *Handler {
+	if o.BusyWait <= 0 {
+		o.BusyWait = 100 * time.Millisecond
+	}
 	h := &Handler{env: env, opts: o, records: records{db: env.DB}}
 	h.metrics = newItemMetrics(h)
 	if env.Metrics != nil {

@@ -29,9 +29,16 @@ type world struct {
 
 func start(t *testing.T, policyYAML string) *world {
 	t.Helper()
-	h := servertest.Start(t, servertest.Options{Features: func(env *feature.Env) ([]feature.Feature, error) {
+	return startWith(t, policyYAML, servertest.Options{})
+}
+
+// startWith is start with server options (MaxAttempts, say).
+func startWith(t *testing.T, policyYAML string, o servertest.Options) *world {
+	t.Helper()
+	o.Features = func(env *feature.Env) ([]feature.Feature, error) {
 		return []feature.Feature{actions.NewWithOptions(env, actions.Options{})}, nil
-	}})
+	}
+	h := servertest.Start(t, o)
 	h.GitHub.SetClock(h.Clock.Now)
 	h.GitHub.AddInstallation(1, owner)
 	h.GitHub.AddRepo(owner, repo)
@@ -68,7 +75,12 @@ Retries need budgets.
 // merged webhook payload (not yet delivered).
 func (w *world) merge(t *testing.T, path string, doc []byte) (int, []byte) {
 	t.Helper()
-	branch := "postmortem/" + strings.TrimSuffix(strings.TrimPrefix(path, "postmortems/"), ".md")
+	return w.mergeFrom(t, "postmortem/"+strings.TrimSuffix(strings.TrimPrefix(path, "postmortems/"), ".md"), path, doc)
+}
+
+// mergeFrom is merge from a branch of the caller's choosing.
+func (w *world) mergeFrom(t *testing.T, branch, path string, doc []byte) (int, []byte) {
+	t.Helper()
 	w.GitHub.CommitFile(owner, repo, branch, path, doc, "Add postmortem")
 	pr := w.GitHub.OpenPullWithBody(owner, repo, branch, "main", "Postmortem: checkout outage",
 		fmt.Sprintf("Postmortem for the incident.\n\nRefs #%d", w.incident), "alice")

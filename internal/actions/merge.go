@@ -2,11 +2,13 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
@@ -52,8 +54,20 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 			continue
 		}
 		found = true
-		m := mergedPostmortem{repo: r, path: path, sha: sha, pull: pr.GetNumber(), merged: merged, pullBody: pr.GetBody()}
-		n, err := h.trackPostmortem(ctx, c, pol, m)
+		pm := postmortemRecord{RepoID: r.RepoID, Path: path, Incident: incidentFromPullBody(pr.GetBody()),
+			Pull: pr.GetNumber(), SHA: sha, Merged: merged}
+		current, err := h.records.recordPostmortem(ctx, pm)
+		if err != nil {
+			return err
+		}
+		if !current {
+			zerolog.Ctx(ctx).Info().Str("postmortem", path).Msg("a later merge of this postmortem is already recorded; it is the one followed")
+			continue
+		}
+		n, err := h.trackPostmortem(ctx, c, pol, r, path)
+		if errors.Is(err, errBusy) {
+			return river.JobSnooze(h.opts.BusyWait)
+		}
 		if err != nil {
 			return err
 		}
@@ -70,81 +84,126 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 	return h.scheduleStatus(ctx, r)
 }
 
-// mergedPostmortem is one postmortem file as merged.
-type mergedPostmortem struct {
-	repo     repoRef
-	path     string
-	sha      string
-	pull     int
-	merged   time.Time
-	pullBody string
-}
+// errBusy says another job holds the postmortem's lease.
+var errBusy = errors.New("another job is following up this postmortem")
 
-// trackPostmortem records the file's action items and opens or adopts an
-// issue for each; it returns the incident number (0 when none is known).
-func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, m mergedPostmortem) (int, error) {
-	log := zerolog.Ctx(ctx).With().Str("postmortem", m.path).Logger()
-	src, err := c.fileAt(ctx, m.path, m.sha)
+// trackPostmortem follows up the recorded version of the postmortem: it
+// records its action items, opens or adopts an issue for each, and notes
+// items the version no longer lists. It returns the incident number (0
+// when none is known).
+func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef, path string) (int, error) {
+	log := zerolog.Ctx(ctx).With().Str("postmortem", path).Logger()
+	now := h.env.Clock.Now()
+	ok, release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
 	if err != nil {
 		return 0, err
 	}
-	incidentN := incidentFromFrontMatter(src, m.repo.Owner, m.repo.Repo)
-	if incidentN == 0 {
-		incidentN = incidentFromPullBody(m.pullBody)
+	if !ok {
+		return 0, errBusy
 	}
-	if incidentN > 0 {
-		inc, err := c.issue(ctx, incidentN)
-		switch {
-		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
-			log.Warn().Int("incident", incidentN).Msg("the postmortem names an incident that does not exist; its action items are tracked without one")
-			incidentN = 0
-		case err != nil:
-			return 0, err
-		default:
-			if err := h.records.recordIncident(ctx, m.repo.RepoID, incidentN, inc.Title); err != nil {
-				return 0, err
-			}
-		}
+	defer release()
+	// Read under the lease: a newer merge may have been recorded meanwhile.
+	pm, err := h.records.postmortem(ctx, r.RepoID, path)
+	if err != nil {
+		return 0, err
 	}
-	if err := h.records.recordPostmortem(ctx, m.repo.RepoID, m.path, incidentN, m.pull, m.sha, m.merged); err != nil {
+	src, err := c.fileAt(ctx, path, pm.SHA)
+	if err != nil {
+		return 0, err
+	}
+	incidentN, err := h.incidentOf(ctx, c, pm, src, r)
+	if err != nil {
 		return 0, err
 	}
 
-	parsed, findings := analysis.ParseActionItems(m.path, src, analysis.Config{RequiredSections: pol.Check.RequiredSections})
+	parsed, findings := analysis.ParseActionItems(path, src, analysis.Config{RequiredSections: pol.Check.RequiredSections})
 	if len(findings) > 0 {
 		log.Info().Int("findings", len(findings)).Msg("some action items could not be read; the check run reports them")
 	}
+	known, err := h.records.ofPostmortem(ctx, r.RepoID, path)
+	if err != nil {
+		return 0, err
+	}
+	before := map[string]actionItem{}
+	for _, it := range known {
+		before[it.Key] = it
+	}
 	keys := itemKeys(parsed)
+	listed := map[string]bool{}
 	refs := map[string]string{}
 	for i, p := range parsed {
-		if p.Done && p.IssueRef == "" {
+		key := path + "#" + keys[i]
+		listed[key] = true
+		old, recorded := before[key]
+		if p.Done && p.IssueRef == "" && !recorded {
 			continue // done before the merge: nothing to follow up
 		}
-		key := m.path + "#" + keys[i]
 		refs[key] = p.IssueRef
-		due := pol.DueDate(p.Priority, m.merged)
+		due := pol.DueDate(p.Priority, pm.Merged)
+		if recorded {
+			due = old.Due // the first merge's default stands
+		}
 		if p.Due != "" {
 			if t, err := time.Parse(time.DateOnly, p.Due); err == nil {
 				due = t
 			}
 		}
 		it := actionItem{
-			RepoID: m.repo.RepoID, Key: key, Path: m.path, Incident: incidentN, Title: p.Title, Owner: p.Owner,
-			Priority: p.Priority, Type: p.Type, Line: p.Line, Due: due.UTC(), CreatedAt: h.env.Clock.Now(),
+			RepoID: r.RepoID, Key: key, Path: path, Incident: incidentN, Title: p.Title, Owner: p.Owner,
+			Priority: p.Priority, Type: p.Type, Line: p.Line, Due: due.UTC(), CreatedAt: now,
 		}
 		if err := h.records.plan(ctx, it); err != nil {
 			return 0, err
 		}
 	}
-	src2 := issueSource{WebURL: h.env.WebURL, Owner: m.repo.Owner, Repo: m.repo.Repo, Path: m.path, SHA: m.sha, Incident: incidentN, Pull: m.pull}
-	return incidentN, h.openIssues(ctx, c, pol, m, src2, refs)
+	for _, it := range known {
+		if !listed[it.Key] && !it.Removed {
+			log.Info().Str("action_item", it.Key).Int("issue", it.Issue).Msg("the postmortem no longer lists this action item; its issue is left as it is")
+			if err := h.records.markRemoved(ctx, it, now); err != nil {
+				return 0, err
+			}
+		}
+	}
+	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Repo, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
+	if err := h.openIssues(ctx, c, pol, r.RepoID, path, is, refs); err != nil {
+		return 0, err
+	}
+	return incidentN, h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now)
+}
+
+// incidentOf is the incident the postmortem follows up: the one its front
+// matter names, else the one its pull request refers to, when it exists.
+func (h *Handler) incidentOf(ctx context.Context, c repoClient, pm postmortemRecord, src []byte, r repoRef) (int, error) {
+	n := incidentFromFrontMatter(src, r.Owner, r.Repo)
+	if n == 0 {
+		n = pm.Incident
+	}
+	if n > 0 {
+		inc, err := c.issue(ctx, n)
+		switch {
+		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
+			zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("incident", n).
+				Msg("the postmortem names an incident that does not exist; its action items are tracked without one")
+			n = 0
+		case err != nil:
+			return 0, err
+		default:
+			if err := h.records.recordIncident(ctx, r.RepoID, n, inc.Title); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if n != pm.Incident {
+		return n, h.records.setPostmortemIncident(ctx, r.RepoID, pm.Path, n)
+	}
+	return n, nil
 }
 
 // openIssues gives every planned item of the postmortem its issue: the one
 // it refers to, one an earlier run opened (found by its marker), or a new
 // one. Each issue is recorded before the next, so a retry resumes.
-func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Policy, m mergedPostmortem, src issueSource, refs map[string]string) error {
-	items, err := h.records.ofPostmortem(ctx, m.repo.RepoID, m.path)
+func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, path string, src issueSource, refs map[string]string) error {
+	items, err := h.records.ofPostmortem(ctx, repoID, path)
 	if err != nil {
 		return err
 	}
@@ -152,7 +211,7 @@ func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Poli
 	var byMarker map[string]ghIssue // loaded once, when first needed
 	created := 0
 	for _, it := range items {
-		if it.State != statePlanned {
+		if it.State != statePlanned || it.Removed {
 			continue
 		}
 		if ref := refs[it.Key]; ref != "" {

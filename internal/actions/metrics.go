@@ -48,7 +48,7 @@ func (m *itemMetrics) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	var open, overdue int64
 	err := m.h.env.DB.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < ? THEN 1 ELSE 0 END), 0)
-		FROM pmbot_action_items WHERE state = ?`, m.h.env.Clock.Now().Unix(), stateOpen).Scan(&open, &overdue)
+		FROM pmbot_action_items WHERE state = ? AND removed_at = 0`, m.h.env.Clock.Now().Unix(), stateOpen).Scan(&open, &overdue)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(m.open, err)
 		ch <- prometheus.NewInvalidMetric(m.overdue, err)

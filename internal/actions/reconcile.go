@@ -2,14 +2,17 @@ package actions
 
 import (
 	"context"
+	"errors"
 
 	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
 // ReconcileArgs checks every tracked item against GitHub (daily), so a
-// missed webhook heals within a day.
+// missed webhook or a merge job that failed for good heals within a day.
 type ReconcileArgs struct{}
 
 // Kind names the job kind in River's table.
@@ -24,9 +27,10 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 	return w.h.forEachRepo(ctx, "reconcile", w.h.reconcile)
 }
 
-// reconcile reads every action-label issue in one listing, looks up the
-// tracked ones it did not contain, and updates the records, the tracking
-// comments and the status issue.
+// reconcile finishes postmortems whose items did not all get an issue,
+// brings every item's state in line with GitHub, replaces a status issue
+// closed or deleted unseen, then updates the tracking comments and the
+// status issue.
 func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 	c, err := h.client(r)
 	if err != nil {
@@ -36,7 +40,39 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 	if err != nil {
 		return err
 	}
-	label := pol.ActionItems.Label
+	incidents := map[int]bool{}
+	paths, err := h.records.untracked(ctx, r.RepoID)
+	if err != nil {
+		return err
+	}
+	for _, path := range paths {
+		n, err := h.trackPostmortem(ctx, c, pol, r, path)
+		if errors.Is(err, errBusy) {
+			continue // its merge job is on it
+		}
+		if err != nil {
+			return err
+		}
+		incidents[n] = true
+	}
+	if err := h.reconcileItems(ctx, c, pol.ActionItems.Label, r, incidents); err != nil {
+		return err
+	}
+	if err := h.reconcileStatusIssue(ctx, c, pol, r); err != nil {
+		return err
+	}
+	for n := range incidents {
+		if err := h.refreshIncident(ctx, c, pol, r.RepoID, n); err != nil {
+			return err
+		}
+	}
+	return h.scheduleStatus(ctx, r)
+}
+
+// reconcileItems reads every action-label issue in one listing, looks up
+// the followed items it did not contain, and records GitHub's view. It adds
+// the incidents of the items it saw to incidents.
+func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string, r repoRef, incidents map[int]bool) error {
 	listed, err := c.labelled(ctx, label)
 	if err != nil {
 		return err
@@ -49,9 +85,8 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 	if err != nil {
 		return err
 	}
-	incidents := map[int]bool{}
 	for _, it := range items {
-		if it.Issue == 0 || it.State == stateGone || it.State == stateExternal {
+		if it.Issue == 0 || it.Removed || it.State == stateGone || it.State == stateExternal {
 			continue
 		}
 		incidents[it.Incident] = true
@@ -78,10 +113,28 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 			h.metrics.observeClose(it, s.ClosedAt, h.env.Clock.Now())
 		}
 	}
-	for n := range incidents {
-		if err := h.refreshIncident(ctx, c, pol, r.RepoID, n); err != nil {
-			return err
-		}
+	return nil
+}
+
+// reconcileStatusIssue forgets a status issue that was closed, deleted or
+// moved while no webhook reached the app, so the next update opens another.
+func (h *Handler) reconcileStatusIssue(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef) error {
+	if !pol.ActionItems.StatusIssue.Enabled {
+		return nil
 	}
-	return h.scheduleStatus(ctx, r)
+	st, err := h.records.status(ctx, r.RepoID)
+	if err != nil || st.Issue == 0 {
+		return err
+	}
+	i, err := c.issue(ctx, st.Issue)
+	switch {
+	case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
+	case err != nil:
+		return err
+	case i.State == "open" && i.Number == st.Issue:
+		return nil
+	}
+	zerolog.Ctx(ctx).Info().Int("issue", st.Issue).Msg("the status issue was closed, deleted or moved; a new one will be opened")
+	_, err = h.records.forgetStatusIssue(ctx, r.RepoID, st.Issue)
+	return err
 }

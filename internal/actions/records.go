@@ -38,44 +38,50 @@ type actionItem struct {
 	ClosedAt      time.Time
 	ReminderKey   string
 	EscalationKey string
+	// Removed is set when a later version of the postmortem no longer lists
+	// the item: its issue is left as it is and no longer followed.
+	Removed bool
 }
 
 // tracked reports whether the item counts in lists and totals.
 func (it actionItem) tracked() bool {
-	return it.State == stateOpen || it.State == stateClosed
+	return !it.Removed && (it.State == stateOpen || it.State == stateClosed)
 }
 
 // records is the app's memory of incidents, postmortems and action items.
 type records struct{ db *store.DB }
 
 const itemColumns = `repo_id, item_key, postmortem_path, incident_number, issue_number, title, owner, priority,
-	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key`
+	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key, removed_at`
 
 func scanItems(rows *sql.Rows) ([]actionItem, error) {
 	defer rows.Close()
 	var out []actionItem
 	for rows.Next() {
 		var it actionItem
-		var due, created, closed int64
+		var due, created, closed, removed int64
 		if err := rows.Scan(&it.RepoID, &it.Key, &it.Path, &it.Incident, &it.Issue, &it.Title, &it.Owner, &it.Priority,
-			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey); err != nil {
+			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey, &removed); err != nil {
 			return nil, fmt.Errorf("read action items: %w", err)
 		}
 		it.Due, it.CreatedAt = time.Unix(due, 0).UTC(), time.Unix(created, 0).UTC()
 		if closed > 0 {
 			it.ClosedAt = time.Unix(closed, 0).UTC()
 		}
+		it.Removed = removed > 0
 		out = append(out, it)
 	}
 	return out, rows.Err()
 }
 
-// plan records an item read from a merged postmortem; an item already
-// recorded keeps its issue and state.
+// plan records an item read from a merged postmortem. An item already
+// recorded keeps its issue, state, title and priority (its issue holds
+// those) and takes the latest version's owner, type, line and due date.
 func (r records) plan(ctx context.Context, it actionItem) error {
 	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_items (`+itemColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '')
-		ON CONFLICT (repo_id, item_key) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0)
+		ON CONFLICT (repo_id, item_key) DO UPDATE SET incident_number = excluded.incident_number, owner = excluded.owner,
+			item_type = excluded.item_type, line = excluded.line, due_at = excluded.due_at, removed_at = 0`,
 		it.RepoID, it.Key, it.Path, it.Incident, 0, it.Title, it.Owner, it.Priority, it.Type, it.Line,
 		it.Due.Unix(), statePlanned, it.CreatedAt.Unix())
 	if err != nil {
@@ -171,6 +177,17 @@ func (r records) update(ctx context.Context, it actionItem, s issueState) (chang
 	return true, it.State == stateOpen && s.State == stateClosed, nil
 }
 
+// markRemoved notes that the latest version of its postmortem no longer
+// lists the item.
+func (r records) markRemoved(ctx context.Context, it actionItem, at time.Time) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET removed_at = ? WHERE repo_id = ? AND item_key = ? AND removed_at = 0`,
+		at.Unix(), it.RepoID, it.Key)
+	if err != nil {
+		return fmt.Errorf("record action item %s as removed: %w", it.Key, err)
+	}
+	return nil
+}
+
 func (r records) setReminder(ctx context.Context, it actionItem, key string, at time.Time) error {
 	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET reminder_key = ?, reminded_at = ? WHERE repo_id = ? AND item_key = ?`,
 		key, at.Unix(), it.RepoID, it.Key)
@@ -245,18 +262,6 @@ func (r records) setCompleted(ctx context.Context, repoID int64, number int, at 
 	return nil
 }
 
-func (r records) recordPostmortem(ctx context.Context, repoID int64, path string, incidentNumber, pull int, sha string, merged time.Time) error {
-	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_postmortems (repo_id, path, incident_number, pull_number, merge_sha, merged_at)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (repo_id, path) DO UPDATE SET incident_number = excluded.incident_number, pull_number = excluded.pull_number,
-			merge_sha = excluded.merge_sha, merged_at = excluded.merged_at`,
-		repoID, path, incidentNumber, pull, sha, merged.Unix())
-	if err != nil {
-		return fmt.Errorf("record postmortem %s: %w", path, err)
-	}
-	return nil
-}
-
 // statusRecord is the repository's status issue as last written.
 type statusRecord struct {
 	Issue int
@@ -309,14 +314,14 @@ func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int)
 	return n > 0, nil
 }
 
-// reposWithItems lists repositories that have action items, from the app's
-// repository records.
+// reposWithItems lists repositories that have action items or merged
+// postmortems, from the app's repository records.
 func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error) {
 	all, err := r.db.Repositories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.db.Query(ctx, `SELECT DISTINCT repo_id FROM pmbot_action_items`)
+	rows, err := r.db.Query(ctx, `SELECT repo_id FROM pmbot_action_items UNION SELECT repo_id FROM pmbot_action_postmortems`)
 	if err != nil {
 		return nil, fmt.Errorf("list repositories with action items: %w", err)
 	}

@@ -97,7 +97,7 @@ func (h *Handler) remind(ctx context.Context, r repoRef) error {
 	ai := pol.ActionItems
 	var escalate []escalation
 	for _, it := range items {
-		if it.State != stateOpen || it.Issue == 0 || !now.After(it.Due) {
+		if it.State != stateOpen || it.Removed || it.Issue == 0 || !now.After(it.Due) {
 			continue
 		}
 		if ai.ReminderIntervalDays > 0 {

@@ -78,27 +78,34 @@ func issueBody(it actionItem, src issueSource) string {
 	return b.String()
 }
 
-// trackingBody is the incident's task list of its action-item issues.
-func trackingBody(items []actionItem) string {
+// trackingBody is the incident's task list of its action-item issues, then
+// the issues of items a later version of the postmortem dropped.
+func trackingBody(items, removed []actionItem) string {
 	var b strings.Builder
 	b.WriteString(trackingMarker + "\n### Corrective actions\n\n")
 	if len(items) == 0 {
 		b.WriteString("None is tracked any more: their issues were deleted, moved or lost the action label.\n")
-		return b.String()
-	}
-	closed := 0
-	for _, it := range items {
-		box := " "
-		if it.State == stateClosed {
-			box, closed = "x", closed+1
+	} else {
+		closed := 0
+		for _, it := range items {
+			box := " "
+			if it.State == stateClosed {
+				box, closed = "x", closed+1
+			}
+			fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout))
 		}
-		fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout))
+		fmt.Fprintf(&b, "\n%d of %d closed.", closed, len(items))
+		if closed == len(items) {
+			b.WriteString(" All corrective actions are done.")
+		}
+		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\n%d of %d closed.", closed, len(items))
-	if closed == len(items) {
-		b.WriteString(" All corrective actions are done.")
+	if len(removed) > 0 {
+		b.WriteString("\nNo longer in the postmortem, so no longer followed (their issues are left as they are):\n\n")
+		for _, it := range removed {
+			fmt.Fprintf(&b, "- #%d %s\n", it.Issue, oneLine(it.Title))
+		}
 	}
-	b.WriteString("\n")
 	return b.String()
 }
 

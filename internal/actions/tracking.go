@@ -18,9 +18,12 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 	if err != nil {
 		return err
 	}
-	var items []actionItem
+	var items, removed []actionItem
 	closed := 0
 	for _, it := range all {
+		if it.Removed && (it.State == stateOpen || it.State == stateClosed) {
+			removed = append(removed, it)
+		}
 		if it.tracked() {
 			items = append(items, it)
 			if it.State == stateClosed {
@@ -35,7 +38,7 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 	if len(items) == 0 && inc.TrackingCommentID == 0 {
 		return nil
 	}
-	body := trackingBody(items)
+	body := trackingBody(items, removed)
 	if err := h.writeTracking(ctx, c, inc, body); err != nil {
 		return err
 	}
