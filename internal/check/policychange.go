@@ -55,29 +55,10 @@ func checkPolicyChange(path string, content []byte, unreadable string) policyCha
 	return ch
 }
 
-// where is "file:line:column" as far as it is known.
-func (ch policyChange) where() string {
-	s := ch.Path
-	if p := ch.Problem; p != nil && p.Line > 0 {
-		s += fmt.Sprintf(":%d", p.Line)
-		if p.Column > 0 {
-			s += fmt.Sprintf(":%d", p.Column)
-		}
-	}
-	return s
-}
-
-func (ch policyChange) problemText() string {
-	if ch.Problem.Key != "" {
-		return "`" + ch.Problem.Key + "`: " + ch.Problem.Message
-	}
-	return ch.Problem.Message
-}
-
 func (ch policyChange) summaryLine() string {
 	switch {
 	case ch.Problem != nil:
-		return fmt.Sprintf("- `%s` — policy change: invalid: %s", ch.where(), ch.problemText())
+		return fmt.Sprintf("- `%s` — policy change: invalid: %s", placeOf(ch.Problem), problemOf(ch.Problem))
 	case ch.Remote != "":
 		return fmt.Sprintf("- `%s` — policy change: refers to `%s`, which is read and checked only once this change is merged.", ch.Path, ch.Remote)
 	default:
@@ -88,7 +69,7 @@ func (ch policyChange) summaryLine() string {
 func (ch policyChange) annotation() annotation {
 	a := annotation{
 		Path: ch.Path, StartLine: max(ch.Problem.Line, 1), Level: "failure",
-		Title: "invalid-policy", Message: truncate(ch.problemText(), maxMessageBytes),
+		Title: "invalid-policy", Message: truncate(problemOf(ch.Problem), maxMessageBytes),
 	}
 	a.EndLine = a.StartLine
 	if ch.Problem.Column > 0 {
@@ -98,7 +79,7 @@ func (ch policyChange) annotation() annotation {
 }
 
 // withPolicyChanges adds the pull request's policy changes to rep, the
-// report on its postmortems (zero when it changes none). An invalid change
+// report on its postmortems (empty when it changes none). An invalid change
 // fails the check whatever the mode: merged, it would stop every feature.
 func withPolicyChanges(rep report, changes []policyChange) report {
 	if len(changes) == 0 {
@@ -114,7 +95,7 @@ func withPolicyChanges(rep report, changes []policyChange) report {
 		}
 	}
 	b.WriteString("\nThis pull request's policy applies only once it is merged; ")
-	if rep.Title == "" {
+	if rep.empty() {
 		b.WriteString("it changes no postmortem, so there is nothing else to check.\n\n")
 	} else {
 		b.WriteString("the postmortems here were checked against the base branch's policy.\n\n")
@@ -123,17 +104,15 @@ func withPolicyChanges(rep report, changes []policyChange) report {
 		b.WriteString("Fix the policy file before merging: once merged, an invalid policy keeps postmortem-bot from working in this repository.\n\n")
 	}
 
-	postmortems := rep.Title
 	switch {
 	case len(invalid) > 0:
-		rep.Conclusion = conclusionFailure
-		rep.Title = "Invalid policy change: " + invalid[0].where()
-	case postmortems == "":
-		rep.Conclusion = conclusionSuccess
-		rep.Title = "Policy change is valid"
-	}
-	if postmortems != "" && len(invalid) > 0 {
-		rep.Title += "; " + postmortems
+		title := "Invalid policy change: " + placeOf(invalid[0].Problem)
+		if !rep.empty() {
+			title += "; " + rep.Title
+		}
+		rep.Conclusion, rep.Title = conclusionFailure, title
+	case rep.empty():
+		rep.Conclusion, rep.Title = conclusionSuccess, "Policy change is valid"
 	}
 	rep.Title = truncate(rep.Title, 255)
 	rep.Summary = truncate(strings.TrimRight(b.String()+rep.Summary, "\n")+"\n", maxSummaryBytes)

@@ -35,6 +35,10 @@ type report struct {
 	Annotations []annotation
 }
 
+// empty reports whether there is nothing to show: no postmortem was
+// reviewed.
+func (r report) empty() bool { return r.Title == "" }
+
 // annotation marks one finding on its exact lines.
 type annotation struct {
 	Path        string
@@ -232,18 +236,8 @@ func policyProblemReport(perr *policy.Error, problem string, files []string) rep
 				pos += fmt.Sprintf(", column %d", perr.Column)
 			}
 		}
-		title = "Invalid postmortem policy: " + perr.File
-		if perr.Line > 0 {
-			title += fmt.Sprintf(":%d", perr.Line)
-			if perr.Column > 0 {
-				title += fmt.Sprintf(":%d", perr.Column)
-			}
-		}
-		msg := perr.Message
-		if perr.Key != "" {
-			msg = "`" + perr.Key + "`: " + msg
-		}
-		fmt.Fprintf(&b, "The postmortem policy could not be read, so no postmortem was checked.\n\n**`%s`**%s: %s\n\n", where, pos, msg)
+		title = "Invalid postmortem policy: " + placeOf(perr)
+		fmt.Fprintf(&b, "The postmortem policy could not be read, so no postmortem was checked.\n\n**`%s`**%s: %s\n\n", where, pos, problemOf(perr))
 	} else {
 		fmt.Fprintf(&b, "The postmortem policy could not be used, so no postmortem was checked.\n\n%s\n\n", problem)
 	}
@@ -255,6 +249,26 @@ func policyProblemReport(perr *policy.Error, problem string, files []string) rep
 		}
 	}
 	return report{Conclusion: conclusionFailure, Title: truncate(title, 255), Summary: truncate(b.String(), maxSummaryBytes)}
+}
+
+// placeOf is "file:line:column" as far as a policy error knows it.
+func placeOf(perr *policy.Error) string {
+	s := perr.File
+	if perr.Line > 0 {
+		s += fmt.Sprintf(":%d", perr.Line)
+		if perr.Column > 0 {
+			s += fmt.Sprintf(":%d", perr.Column)
+		}
+	}
+	return s
+}
+
+// problemOf is a policy error's message, led by the key it is about.
+func problemOf(perr *policy.Error) string {
+	if perr.Key != "" {
+		return "`" + perr.Key + "`: " + perr.Message
+	}
+	return perr.Message
 }
 
 // cell makes text safe inside one Markdown table cell.

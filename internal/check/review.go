@@ -56,7 +56,7 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 	if err != nil {
 		return err
 	}
-	if rep.Title == "" && len(policyChanges) == 0 {
+	if rep.empty() && len(policyChanges) == 0 {
 		log.Debug().Int("markdown_files", len(changed.Markdown)).Msg("no postmortem changed; no postmortem check")
 		return nil
 	}
@@ -64,7 +64,7 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 }
 
 // reviewPostmortems checks the changed Markdown files the base branch's
-// policy calls postmortems. The report is zero when there are none.
+// policy calls postmortems. The report is empty when there are none.
 func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a ReviewArgs, markdown []changedFile) (report, error) {
 	if len(markdown) == 0 {
 		return report{}, nil
