@@ -1,5 +1,7 @@
 package analysis
 
+import "strings"
+
 // languageMatcher runs the compiled language rules over sentences.
 type languageMatcher struct {
 	rules    []*compiledRule
@@ -76,7 +78,7 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 		}
 	}
 	for _, r := range m.patterns {
-		if !r.appliesIn(sectionKey) {
+		if !r.appliesIn(sectionKey) || (r.mustContain != "" && !strings.Contains(sentence, r.mustContain)) {
 			continue
 		}
 		for _, loc := range r.re.FindAllStringIndex(sentence, -1) {

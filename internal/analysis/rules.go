@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -135,6 +136,9 @@ type compiledRule struct {
 	Rule
 	phrases        [][]string
 	re             *regexp.Regexp
+	// mustContain is text every match of re contains (see requiredLiteral):
+	// a sentence without it is not searched.
+	mustContain string
 	subject        string
 	followedBy     map[string]bool
 	precededBy     map[string]bool
@@ -175,6 +179,7 @@ func compileRule(r Rule) (*compiledRule, error) {
 			return nil, fmt.Errorf("rule %q: bad pattern: %w", r.ID, err)
 		}
 		c.re = re
+		c.mustContain = requiredLiteral(r.Pattern)
 	default:
 		return nil, fmt.Errorf("rule %q: unknown kind %q (want phrase, pattern or person-blame)", r.ID, r.Kind)
 	}
@@ -190,6 +195,30 @@ func compileRule(r Rule) (*compiledRule, error) {
 	c.sections = nameSet(r.Sections)
 	c.exemptSections = nameSet(r.ExemptSections)
 	return c, nil
+}
+
+// requiredLiteral returns the longest case-sensitive literal that every
+// match of pattern contains: a literal directly in the top-level sequence
+// ("Had" in `^\s*Had\b`). It returns "" when there is none.
+func requiredLiteral(pattern string) string {
+	re, err := syntax.Parse(pattern, syntax.Perl) // as regexp.Compile parses it
+	if err != nil {
+		return ""
+	}
+	for re.Op == syntax.OpCapture && len(re.Sub) == 1 {
+		re = re.Sub[0]
+	}
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
+	}
+	best := ""
+	for _, p := range parts {
+		if p.Op == syntax.OpLiteral && p.Flags&syntax.FoldCase == 0 && len(string(p.Rune)) > len(best) {
+			best = string(p.Rune)
+		}
+	}
+	return best
 }
 
 func compileRules(rules []Rule) []*compiledRule {

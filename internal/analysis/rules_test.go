@@ -54,3 +54,33 @@ func TestDefaultConfigRequiresTheSevenSections(t *testing.T) {
 		t.Errorf("missing = %v", res.MissingSections)
 	}
 }
+
+// A pattern rule skips sentences lacking a literal every match contains;
+// the literal must really be required, or matches would be lost.
+func TestRequiredLiteralOfPatterns(t *testing.T) {
+	tests := map[string]string{
+		`^\s*Had\b`:          "Had",
+		`(blamed|faulted) X`: " X",
+		`(?i)had\b`:          "",
+		`Had|Should`:         "",
+		`(Had)`:              "Had",
+		`a+b`:                "b",
+		`(?:on)?call`:        "call",
+		`x*`:                 "",
+		`Über\s+schuld`:      "schuld",
+	}
+	for pattern, want := range tests {
+		if got := requiredLiteral(pattern); got != want {
+			t.Errorf("requiredLiteral(%q) = %q, want %q", pattern, got, want)
+		}
+	}
+	// The rule still finds its matches, case-sensitive or folded.
+	rules := []Rule{
+		{ID: "had", Kind: KindPattern, Pattern: `^\s*Had\b`, Severity: SeverityWarning, Message: "m"},
+		{ID: "folded", Kind: KindPattern, Pattern: `(?i)\bhad to\b`, Severity: SeverityWarning, Message: "m"},
+	}
+	res := Analyze("p.md", []byte("Had we known. We HAD TO wait. Nothing here.\n"), Config{Rules: rules})
+	if got := strings.Join(rulesOf(res.Findings), ","); got != "had,folded" {
+		t.Errorf("findings = %s, want had,folded", got)
+	}
+}
