@@ -44,7 +44,18 @@ func TestValidPolicyChangeSucceedsSayingItAppliesOnceMerged(t *testing.T) {
 	n, sha := openPull(t, h, "policy", map[string][]byte{
 		".github/postmortem.yaml": []byte("check:\n  mode: advisory\n"),
 	})
+	before := len(h.GitHub.Requests())
 	deliverPull(t, h, "opened", n)
+	var calls []string
+	for _, r := range h.GitHub.Requests()[before:] {
+		if strings.HasPrefix(r.Path, "/repos/") {
+			calls = append(calls, r.Method+" "+r.Path)
+		}
+	}
+	t.Logf("%d repository requests for a policy-only pull request: %v", len(calls), calls)
+	if len(calls) > 5 { // list files, read the policy blob, confirm the head, list runs, create the run
+		t.Errorf("%d repository requests, want at most 5", len(calls))
+	}
 
 	run := onlyRun(t, h, sha)
 	if run.Conclusion != "success" || run.Title != "Policy change is valid" {
