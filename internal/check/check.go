@@ -1,5 +1,6 @@
 // Package check publishes the `postmortem` check run: it reviews the
-// postmortem files a pull request adds or changes and reports on their head.
+// postmortems and the policy file a pull request adds or changes and reports
+// on its head.
 package check
 
 import (
