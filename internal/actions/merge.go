@@ -47,7 +47,6 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 	if pr.MergedAt != nil {
 		merged = pr.MergedAt.UTC()
 	}
-	incidents := map[int]bool{}
 	found := false
 	for _, path := range files {
 		if !pol.MatchesPostmortemPath(path) {
@@ -64,22 +63,16 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 			zerolog.Ctx(ctx).Info().Str("postmortem", path).Msg("a later merge of this postmortem is already recorded; it is the one followed")
 			continue
 		}
-		n, err := h.trackPostmortem(ctx, c, pol, r, path)
+		err = h.trackPostmortem(ctx, c, pol, r, path)
 		if errors.Is(err, errBusy) {
 			return river.JobSnooze(h.opts.BusyWait)
 		}
 		if err != nil {
 			return err
 		}
-		incidents[n] = true
 	}
 	if !found {
 		return nil
-	}
-	for n := range incidents {
-		if err := h.refreshIncident(ctx, c, pol, r.RepoID, n); err != nil {
-			return err
-		}
 	}
 	return h.scheduleStatus(ctx, r)
 }
@@ -88,32 +81,33 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 var errBusy = errors.New("another job is following up this postmortem")
 
 // trackPostmortem follows up the recorded version of the postmortem: it
-// records its action items, opens or adopts an issue for each, and notes
-// items the version no longer lists. It returns the incident number (0
-// when none is known).
-func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef, path string) (int, error) {
+// records its action items, opens or adopts an issue for each, notes items
+// the version no longer lists and updates the incident's tracking comment,
+// all under the postmortem's lease (so two jobs never both post the first
+// tracking comment either).
+func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef, path string) error {
 	log := zerolog.Ctx(ctx).With().Str("postmortem", path).Logger()
 	now := h.env.Clock.Now()
 	ok, release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if !ok {
-		return 0, errBusy
+		return errBusy
 	}
 	defer release()
 	// Read under the lease: a newer merge may have been recorded meanwhile.
 	pm, err := h.records.postmortem(ctx, r.RepoID, path)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	src, err := c.fileAt(ctx, path, pm.SHA)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	incidentN, err := h.incidentOf(ctx, c, pm, src, r)
 	if err != nil {
-		return 0, err
+		return err
 	}
 
 	parsed, findings := analysis.ParseActionItems(path, src, analysis.Config{RequiredSections: pol.Check.RequiredSections})
@@ -122,7 +116,7 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 	}
 	known, err := h.records.ofPostmortem(ctx, r.RepoID, path)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	before := map[string]actionItem{}
 	for _, it := range known {
@@ -153,22 +147,25 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 			Priority: p.Priority, Type: p.Type, Line: p.Line, Due: due.UTC(), CreatedAt: now,
 		}
 		if err := h.records.plan(ctx, it); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	for _, it := range known {
 		if !listed[it.Key] && !it.Removed {
 			log.Info().Str("action_item", it.Key).Int("issue", it.Issue).Msg("the postmortem no longer lists this action item; its issue is left as it is")
 			if err := h.records.markRemoved(ctx, it, now); err != nil {
-				return 0, err
+				return err
 			}
 		}
 	}
 	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Repo, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
 	if err := h.openIssues(ctx, c, pol, r.RepoID, path, is, refs); err != nil {
-		return 0, err
+		return err
 	}
-	return incidentN, h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now)
+	if err := h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now); err != nil {
+		return err
+	}
+	return h.refreshIncident(ctx, c, pol, r.RepoID, incidentN)
 }
 
 // incidentOf is the incident the postmortem follows up: the one its front

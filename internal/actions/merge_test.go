@@ -178,3 +178,23 @@ func TestMergeWithoutPostmortemDoesNothing(t *testing.T) {
 		t.Errorf("%d issues opened for a merge without a postmortem", n)
 	}
 }
+
+func TestMergeDeliveredThreeTimesAtOnceOpensEachIssueOnce(t *testing.T) {
+	w := start(t, "")
+	_, payload := w.merge(t, path, postmortem(threeItems))
+	var wg sync.WaitGroup
+	for range 3 { // distinct deliveries, nothing done yet
+		wg.Add(1)
+		go func() { defer wg.Done(); w.Deliver("pull_request", payload) }()
+	}
+	wg.Wait()
+	w.WaitIdle()
+
+	if n := len(w.actionIssues()); n != 3 {
+		t.Errorf("%d action-item issues after three concurrent deliveries, want 3", n)
+	}
+	if n := w.countPOSTIssues(); n != 4 { // 3 items + the status issue
+		t.Errorf("%d issue creations, want 4", n)
+	}
+	w.tracking(t)
+}

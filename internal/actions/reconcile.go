@@ -46,14 +46,10 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 		return err
 	}
 	for _, path := range paths {
-		n, err := h.trackPostmortem(ctx, c, pol, r, path)
-		if errors.Is(err, errBusy) {
-			continue // its merge job is on it
-		}
-		if err != nil {
+		err := h.trackPostmortem(ctx, c, pol, r, path)
+		if err != nil && !errors.Is(err, errBusy) { // busy: its merge job is on it
 			return err
 		}
-		incidents[n] = true
 	}
 	if err := h.reconcileItems(ctx, c, pol.ActionItems.Label, r, incidents); err != nil {
 		return err
