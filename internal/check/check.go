@@ -42,6 +42,13 @@ func (*Handler) Wants(d *event.Delivery) bool {
 	return err == nil && len(targets) > 0
 }
 
+// WantsOwn takes the pull requests the app opens itself (the incident
+// feature's drafts), so reviewers see at once what is still to write.
+// Publishing a check run causes no pull_request event, so this cannot loop.
+func (h *Handler) WantsOwn(d *event.Delivery) bool {
+	return d.Event == "pull_request" && h.Wants(d)
+}
+
 // Work records the repository and queues one review per head SHA.
 func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
 	if err := h.env.DB.RecordRepository(ctx, d.InstallationID, d.RepoID, d.Owner, d.Repo, h.env.Clock.Now().Unix()); err != nil {

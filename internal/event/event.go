@@ -41,3 +41,11 @@ type Handler interface {
 	// made.
 	Work(ctx context.Context, d *Delivery) error
 }
+
+// OwnEvents is implemented by a handler that also needs some deliveries the
+// app itself caused (the intake drops the app's own events otherwise, so it
+// never reacts to itself). Such a handler must not answer them with an
+// action that causes the same kind of event again.
+type OwnEvents interface {
+	WantsOwn(d *Delivery) bool
+}

@@ -370,3 +370,34 @@ func TestHealthReadinessAndMetricsEndpoints(t *testing.T) {
 		t.Errorf("/metrics: %d, missing ack histogram", code)
 	}
 }
+
+// selfReader is acknowledger, but it also asks for the app's own deliveries.
+type selfReader struct{ acknowledger }
+
+func (selfReader) Name() string                    { return "self-reader" }
+func (selfReader) WantsOwn(d *event.Delivery) bool { return d.Action == "labeled" }
+
+func TestOwnEventsGoOnlyToFeaturesThatAskForThem(t *testing.T) {
+	h := servertest.Start(t, servertest.Options{Features: func(env *feature.Env) ([]feature.Feature, error) {
+		return []feature.Feature{acknowledger{env: env}, selfReader{acknowledger{env: env}}}, nil
+	}})
+	n, _ := seed(t, h.GitHub)
+	own := h.GitHub.IssueWebhook("labeled", owner, repo, n, h.GitHub.BotLogin(), map[string]any{"label": map[string]any{"name": "incident"}})
+	if resp := h.Deliver("issues", own); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("own event for an opted-in feature: status %d, want 202", resp.StatusCode)
+	}
+	h.WaitIdle()
+	// acknowledger and selfReader post the same comment; only selfReader ran.
+	if c := botComments(h.GitHub, n); len(c) != 1 {
+		t.Fatalf("%d comments, want 1 (from the feature that reads its own events)", len(c))
+	}
+	jobs, err := h.Server.JobsIn(context.Background(), rivertype.JobStateCompleted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		if strings.Contains(string(j.EncodedArgs), `"handler":"acknowledger"`) {
+			t.Fatal("a feature that does not read its own events got one")
+		}
+	}
+}

@@ -98,6 +98,13 @@ func TestIncidentToClosureWithEveryFeature(t *testing.T) {
 		t.Fatal("the incident has no comment linking the draft PR")
 	}
 
+	// The app opened the draft itself; GitHub's "opened" event comes from the
+	// app's bot, and the check still reviews the draft: unfilled sections.
+	deliver("pull_request", gh.PullRequestWebhook("opened", owner, repo, pr.Number, gh.BotLogin()))
+	if run := onlyRun(t, gh, pr.HeadSHA); run.Conclusion != "failure" || !strings.Contains(run.Summary, "Summary") {
+		t.Fatalf("check on the untouched draft concluded %q:\n%s", run.Conclusion, run.Summary)
+	}
+
 	// 2. The authors push a version with a blameful sentence: the check fails
 	// on that line.
 	sha := gh.CommitFile(owner, repo, pr.Head, path, []byte(written(blamefulCause)), "Write the postmortem")

@@ -168,19 +168,23 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	if env.Sender != nil {
 		d.Sender = env.Sender.Login
 	}
+	own := false
 	if bot := in.botLogin.Load(); bot != nil && *bot != "" && d.Sender == *bot {
-		setOutcome(ctx, "own")
-		return nil
+		own = true
 	}
 	var params []river.InsertManyParams
 	for _, h := range in.handlers {
-		if !handles(h, eventType) || !h.Wants(&d) {
+		if !handles(h, eventType) || !wants(h, &d, own) {
 			continue
 		}
 		params = append(params, river.InsertManyParams{Args: queue.EventArgs{Handler: h.Name(), DeliveryID: deliveryID, Delivery: d}})
 	}
 	if len(params) == 0 {
-		setOutcome(ctx, "ignored")
+		if own {
+			setOutcome(ctx, "own")
+		} else {
+			setOutcome(ctx, "ignored")
+		}
 		return nil
 	}
 	// The payload is stored first: a job never exists without it. A crash
@@ -194,6 +198,16 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	}
 	setOutcome(ctx, "queued")
 	return nil
+}
+
+// wants asks a handler about a delivery; the app's own deliveries go only
+// to handlers that ask for them.
+func wants(h event.Handler, d *event.Delivery, own bool) bool {
+	if !own {
+		return h.Wants(d)
+	}
+	o, ok := h.(event.OwnEvents)
+	return ok && o.WantsOwn(d)
 }
 
 func handles(h event.Handler, eventType string) bool {
