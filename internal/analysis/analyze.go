@@ -128,10 +128,15 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
-		h, ok := n.(*ast.Heading)
-		if !ok {
+		var h *ast.Heading
+		switch t := n.(type) {
+		case *ast.Heading:
+			h = t
+		case *ast.Paragraph, *ast.TextBlock, *east.Table:
+			return ast.WalkSkipChildren, nil // inline content and table cells hold no headings
+		default:
 			if n.Type() == ast.TypeBlock && n.FirstChild() != nil && n.FirstChild().Type() == ast.TypeInline {
-				return ast.WalkSkipChildren, nil // inline content holds no headings
+				return ast.WalkSkipChildren, nil
 			}
 			return ast.WalkContinue, nil
 		}
