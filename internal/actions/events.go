@@ -2,15 +2,18 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
 // onIssue follows a change to an action-item issue (state, title, labels,
@@ -30,7 +33,6 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 	if !ok {
 		return h.onStatusIssue(ctx, r, number, d.Action)
 	}
-	log := zerolog.Ctx(ctx).With().Int("issue", number).Str("action_item", it.Key).Logger()
 	c, err := h.client(r)
 	if err != nil {
 		return err
@@ -39,16 +41,38 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 	if err != nil {
 		return err
 	}
-	var s issueState
-	if d.Action == "deleted" || d.Action == "transferred" {
-		s = issueState{State: stateGone}
-	} else {
+	err = h.withIncident(ctx, r.RepoID, it.Incident, func() error {
+		return h.followIssue(ctx, c, pol, r.RepoID, it.Key, d.Action)
+	})
+	if errors.Is(err, errBusy) {
+		return river.JobSnooze(h.opts.BusyWait)
+	}
+	if err != nil {
+		return err
+	}
+	// Scheduled even when nothing changed: a run that crashed after
+	// recording the change must still get the status issue updated.
+	return h.scheduleStatus(ctx, r)
+}
+
+// followIssue records GitHub's view of an item's issue and brings the
+// incident's tracking comment up to date. The tracking comment is refreshed
+// even when the item did not change, for a run that crashed in between
+// (it costs no request when the comment is current).
+func (h *Handler) followIssue(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, key, action string) error {
+	// Read again under the lease: another job may have changed it.
+	it, err := h.records.item(ctx, repoID, key)
+	if err != nil {
+		return err
+	}
+	log := zerolog.Ctx(ctx).With().Int("issue", it.Issue).Str("action_item", it.Key).Logger()
+	s := issueState{State: stateGone}
+	if action != "deleted" && action != "transferred" {
 		// The payload may be older than a later change; GitHub's current
 		// view decides.
-		i, err := c.issue(ctx, number)
+		i, err := c.issue(ctx, it.Issue)
 		switch {
 		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
-			s = issueState{State: stateGone}
 		case err != nil:
 			return err
 		default:
@@ -56,17 +80,16 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 		}
 	}
 	changed, closedNow, err := h.records.update(ctx, it, s)
-	if err != nil || !changed {
+	if err != nil {
 		return err
 	}
-	log.Info().Str("from", it.State).Str("to", s.State).Msg("action item changed")
+	if changed {
+		log.Info().Str("from", it.State).Str("to", s.State).Msg("action item changed")
+	}
 	if closedNow {
 		h.metrics.observeClose(it, s.ClosedAt, h.env.Clock.Now())
 	}
-	if err := h.refreshIncident(ctx, c, pol, r.RepoID, it.Incident); err != nil {
-		return err
-	}
-	return h.scheduleStatus(ctx, r)
+	return h.refreshIncident(ctx, c, pol, it.RepoID, it.Incident)
 }
 
 // onStatusIssue forgets a status issue that was closed, deleted or moved;

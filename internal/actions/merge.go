@@ -77,9 +77,6 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 	return h.scheduleStatus(ctx, r)
 }
 
-// errBusy says another job holds the postmortem's lease.
-var errBusy = errors.New("another job is following up this postmortem")
-
 // trackPostmortem follows up the recorded version of the postmortem: it
 // records its action items, opens or adopts an issue for each, notes items
 // the version no longer lists and updates the incident's tracking comment,
@@ -88,12 +85,9 @@ var errBusy = errors.New("another job is following up this postmortem")
 func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef, path string) error {
 	log := zerolog.Ctx(ctx).With().Str("postmortem", path).Logger()
 	now := h.env.Clock.Now()
-	ok, release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
+	release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return errBusy
 	}
 	defer release()
 	// Read under the lease: a newer merge may have been recorded meanwhile.
@@ -165,7 +159,9 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 	if err := h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now); err != nil {
 		return err
 	}
-	return h.refreshIncident(ctx, c, pol, r.RepoID, incidentN)
+	return h.withIncident(ctx, r.RepoID, incidentN, func() error {
+		return h.refreshIncident(ctx, c, pol, r.RepoID, incidentN)
+	})
 }
 
 // incidentOf is the incident the postmortem follows up: the one its front

@@ -2,9 +2,7 @@ package actions
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -93,32 +91,4 @@ func (r records) setTracked(ctx context.Context, repoID int64, path, sha string,
 		return fmt.Errorf("record postmortem %s as followed up: %w", path, err)
 	}
 	return nil
-}
-
-// leaseLength bounds how long a crashed job keeps others from a postmortem.
-const leaseLength = 10 * time.Minute
-
-// leasePostmortem lets one job at a time open a postmortem's issues, so a
-// merge job and the reconciliation (or two deliveries) never both find an
-// item without an issue and both open one. release gives it back.
-func (r records) leasePostmortem(ctx context.Context, repoID int64, path string, now time.Time) (ok bool, release func(), err error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return false, nil, fmt.Errorf("lease postmortem %s: %w", path, err)
-	}
-	holder := hex.EncodeToString(b[:])
-	res, err := r.db.Exec(ctx, `UPDATE pmbot_action_postmortems SET lease_holder = ?, lease_until = ?
-		WHERE repo_id = ? AND path = ? AND lease_until < ?`, holder, now.Add(leaseLength).Unix(), repoID, path, now.Unix())
-	if err != nil {
-		return false, nil, fmt.Errorf("lease postmortem %s: %w", path, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return false, nil, err
-	}
-	release = func() {
-		// On failure the lease simply expires.
-		_, _ = r.db.Exec(context.WithoutCancel(ctx), `UPDATE pmbot_action_postmortems SET lease_holder = '', lease_until = 0
-			WHERE repo_id = ? AND path = ? AND lease_holder = ?`, repoID, path, holder)
-	}
-	return true, release, nil
 }

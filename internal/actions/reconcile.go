@@ -58,7 +58,7 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 		return err
 	}
 	for n := range incidents {
-		if err := h.refreshIncident(ctx, c, pol, r.RepoID, n); err != nil {
+		if err := h.withIncident(ctx, r.RepoID, n, func() error { return h.refreshIncident(ctx, c, pol, r.RepoID, n) }); err != nil {
 			return err
 		}
 	}

@@ -9,7 +9,8 @@ import (
 
 // refreshIncident brings the incident's tracking comment up to date (one
 // comment, edited in place) and, the first time every item is closed, says
-// so, labels the incident complete and closes it if the policy asks.
+// so, labels the incident complete and closes it if the policy asks. The
+// caller holds the incident's lease (withIncident).
 func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, number int) error {
 	if number == 0 {
 		return nil
@@ -61,6 +62,21 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 		}
 	}
 	return h.records.setCompleted(ctx, repoID, number, h.env.Clock.Now())
+}
+
+// withIncident runs fn holding the incident's lease (none for number 0), so
+// jobs take turns changing its items and writing its tracking comment: two
+// items closing at once cannot both post the completion or leave the older
+// count behind. It returns errBusy while another job holds it.
+func (h *Handler) withIncident(ctx context.Context, repoID int64, number int, fn func() error) error {
+	if number != 0 {
+		release, err := h.records.leaseIncident(ctx, repoID, number, h.env.Clock.Now())
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	return fn()
 }
 
 // writeTracking edits the remembered tracking comment, or finds it by its

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,5 +166,31 @@ func TestRemindersComeOncePerIntervalAndEscalate(t *testing.T) {
 	got := escalations()
 	if len(got) != 1 || !strings.Contains(got[0], fmt.Sprintf("#%d Add a retry budget", retry.Number)) {
 		t.Fatalf("escalations on the status issue: %q, want exactly one naming #%d", got, retry.Number)
+	}
+}
+
+func TestTwoItemsClosedAtOnceCompleteTheIncidentOnce(t *testing.T) {
+	w := start(t, "action_items:\n  close_incident_when_done: true\n")
+	w.deliverMerge(t, path, postmortem(twoItems))
+	items := w.actionIssues()
+	// One merged fix closes both issues: both webhooks arrive together.
+	var payloads [][]byte
+	for _, i := range items {
+		w.GitHub.CloseIssue(owner, repo, i.Number, "alice")
+		payloads = append(payloads, w.GitHub.IssueWebhook("closed", owner, repo, i.Number, "alice", nil))
+	}
+	var wg sync.WaitGroup
+	for _, p := range payloads {
+		wg.Add(1)
+		go func() { defer wg.Done(); w.Deliver("issues", p) }()
+	}
+	wg.Wait()
+	w.WaitIdle()
+
+	if n := len(w.commentsWith(w.incident, "corrective actions of this incident's postmortem are closed")); n != 1 {
+		t.Errorf("%d completion comments, want exactly 1", n)
+	}
+	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed.") {
+		t.Errorf("tracking comment after both closed:\n%s", body)
 	}
 }
