@@ -12,7 +12,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -72,11 +71,11 @@ func (h *Handler) followIssue(ctx context.Context, c repoClient, pol *policy.Pol
 		// view decides.
 		i, err := c.issue(ctx, it.Issue)
 		switch {
-		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
+		case isGone(err):
 		case err != nil:
 			return err
 		default:
-			s = issueState{State: stateOf(i, pol.ActionItems.Label), Title: i.Title, Priority: priorityOf(i.Labels), ClosedAt: i.ClosedAt}
+			s = stateFrom(i, pol.ActionItems.Label)
 		}
 	}
 	changed, closedNow, err := h.records.update(ctx, it, s)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 )
 
 // repoClient is the narrow part of GitHub this feature uses, for one
@@ -50,6 +52,10 @@ func toIssue(i *github.Issue) ghIssue {
 	}
 	return out
 }
+
+// isGone reports an issue GitHub does not have (any more): 404, or 410 for
+// a deleted one.
+func isGone(err error) bool { return ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410) }
 
 // pullFiles lists the paths a pull request adds or changes (not removes).
 func (c repoClient) pullFiles(ctx context.Context, number int) ([]string, error) {

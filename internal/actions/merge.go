@@ -13,7 +13,6 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -174,7 +173,7 @@ func (h *Handler) incidentOf(ctx context.Context, c repoClient, pm postmortemRec
 	if n > 0 {
 		inc, err := c.issue(ctx, n)
 		switch {
-		case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
+		case isGone(err):
 			zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("incident", n).
 				Msg("the postmortem names an incident that does not exist; its action items are tracked without one")
 			n = 0
@@ -274,7 +273,7 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 		return false, nil
 	}
 	i, err := c.issue(ctx, n)
-	if ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410) {
+	if isGone(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -290,6 +289,11 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 		i.Labels = append(i.Labels, label)
 	}
 	return true, h.records.setIssue(ctx, it.RepoID, it.Key, n, stateOf(i, label), i.ClosedAt)
+}
+
+// stateFrom is what an item's issue says about the item.
+func stateFrom(i ghIssue, label string) issueState {
+	return issueState{State: stateOf(i, label), Title: i.Title, Priority: priorityOf(i.Labels), ClosedAt: i.ClosedAt}
 }
 
 // stateOf is the item state an issue stands for.

@@ -7,7 +7,6 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -90,7 +89,7 @@ func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string
 		if !ok {
 			// Not labelled any more, deleted or transferred: ask for it.
 			i, err = c.issue(ctx, it.Issue)
-			if ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410) || (err == nil && i.Number != it.Issue) {
+			if isGone(err) || (err == nil && i.Number != it.Issue) {
 				i, err = ghIssue{}, nil // deleted, or transferred (GitHub redirects to the new issue)
 			}
 			if err != nil {
@@ -99,7 +98,7 @@ func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string
 		}
 		s := issueState{State: stateGone}
 		if i.Number != 0 {
-			s = issueState{State: stateOf(i, label), Title: i.Title, Priority: priorityOf(i.Labels), ClosedAt: i.ClosedAt}
+			s = stateFrom(i, label)
 		}
 		_, closedNow, err := h.records.update(ctx, it, s)
 		if err != nil {
@@ -124,7 +123,7 @@ func (h *Handler) reconcileStatusIssue(ctx context.Context, c repoClient, pol *p
 	}
 	i, err := c.issue(ctx, st.Issue)
 	switch {
-	case ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410):
+	case isGone(err):
 	case err != nil:
 		return err
 	case i.State == "open" && i.Number == st.Issue:
