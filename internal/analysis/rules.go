@@ -134,11 +134,11 @@ func validSeverity(s Severity) bool {
 // compiledRule is a Rule made ready for matching.
 type compiledRule struct {
 	Rule
-	phrases        [][]string
-	re             *regexp.Regexp
+	phrases [][]string
+	re      *regexp.Regexp
 	// mustContain is text every match of re contains (see requiredLiteral):
 	// a sentence without it is not searched.
-	mustContain string
+	mustContain    string
 	subject        string
 	followedBy     map[string]bool
 	precededBy     map[string]bool
