@@ -39,8 +39,7 @@ func (h *installations) Work(ctx context.Context, d *event.Delivery) error {
 			return fmt.Errorf("decode installation event: %w", err)
 		}
 		if d.Action == "deleted" {
-			_, err := h.env.DB.Exec(ctx, `DELETE FROM pmbot_repositories WHERE installation_id = ?`, d.InstallationID)
-			return err
+			return h.env.DB.ForgetInstallation(ctx, d.InstallationID)
 		}
 		return h.record(ctx, d.InstallationID, ev.Repositories, now)
 	default:
@@ -49,7 +48,7 @@ func (h *installations) Work(ctx context.Context, d *event.Delivery) error {
 			return fmt.Errorf("decode installation_repositories event: %w", err)
 		}
 		for _, r := range ev.RepositoriesRemoved {
-			if _, err := h.env.DB.Exec(ctx, `DELETE FROM pmbot_repositories WHERE repo_id = ?`, r.GetID()); err != nil {
+			if err := h.env.DB.ForgetRepository(ctx, r.GetID()); err != nil {
 				return err
 			}
 		}
@@ -63,7 +62,7 @@ func (h *installations) record(ctx context.Context, installationID int64, repos 
 		if !ok {
 			continue
 		}
-		if err := h.env.DB.RecordRepository(ctx, installationID, r.GetID(), owner, name, now); err != nil {
+		if err := h.env.DB.SaveRepository(ctx, installationID, r.GetID(), owner, name, now); err != nil {
 			return err
 		}
 	}

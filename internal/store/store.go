@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -38,6 +39,8 @@ type DB struct {
 	Pool *pgxpool.Pool
 
 	migrated atomic.Bool
+	// recorded caches repositories already written by RecordRepository.
+	recorded sync.Map
 }
 
 // Open connects to the database a DATABASE_URL names, creating the SQLite
