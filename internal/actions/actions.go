@@ -126,6 +126,20 @@ func (h *Handler) client(r repoRef) (repoClient, error) {
 	return repoClient{gh: gh, owner: r.Owner, repo: r.Repo}, nil
 }
 
+// clientWithPolicy opens the repository's client and loads its policy at
+// ref ("" for the default branch): what every job starts with.
+func (h *Handler) clientWithPolicy(ctx context.Context, r repoRef, ref string) (repoClient, *policy.Policy, error) {
+	c, err := h.client(r)
+	if err != nil {
+		return repoClient{}, nil, err
+	}
+	pol, err := h.policyOf(ctx, c, ref)
+	if err != nil {
+		return repoClient{}, nil, err
+	}
+	return c, pol, nil
+}
+
 // policyOf loads the repository's policy at ref ("" for the default
 // branch). A broken policy file cannot be fixed by retrying, so the job
 // gives up with the file's own error message.

@@ -32,11 +32,7 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 	if !ok {
 		return h.onStatusIssue(ctx, r, number, d.Action)
 	}
-	c, err := h.client(r)
-	if err != nil {
-		return err
-	}
-	pol, err := h.policyOf(ctx, c, "")
+	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
 	}

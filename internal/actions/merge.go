@@ -29,12 +29,8 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 		return nil
 	}
 	r := repoRef{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Repo: d.Repo}
-	c, err := h.client(r)
-	if err != nil {
-		return err
-	}
 	sha := pr.GetMergeCommitSHA()
-	pol, err := h.policyOf(ctx, c, sha)
+	c, pol, err := h.clientWithPolicy(ctx, r, sha)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,7 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 // closed or deleted unseen, then updates the tracking comments and the
 // status issue.
 func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
-	c, err := h.client(r)
-	if err != nil {
-		return err
-	}
-	pol, err := h.policyOf(ctx, c, "")
+	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
 	}

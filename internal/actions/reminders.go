@@ -81,11 +81,7 @@ func escalationKey(it actionItem, ai policy.ActionItems, now time.Time) string {
 // interval, and mentions the escalation team on the status issue for items
 // overdue past escalate_after_days, once per item per interval.
 func (h *Handler) remind(ctx context.Context, r repoRef) error {
-	c, err := h.client(r)
-	if err != nil {
-		return err
-	}
-	pol, err := h.policyOf(ctx, c, "")
+	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
 	}

@@ -35,11 +35,7 @@ func (h *Handler) updateStatus(ctx context.Context, r repoRef) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.client(r)
-	if err != nil {
-		return err
-	}
-	pol, err := h.policyOf(ctx, c, "")
+	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
 	}
