@@ -401,3 +401,38 @@ func TestOwnEventsGoOnlyToFeaturesThatAskForThem(t *testing.T) {
 		}
 	}
 }
+
+// slowAcknowledger takes a while before it comments, like a job in the
+// middle of its GitHub calls when the server is asked to stop.
+type slowAcknowledger struct {
+	acknowledger
+	started chan struct{}
+}
+
+func (s slowAcknowledger) Work(ctx context.Context, d *event.Delivery) error {
+	close(s.started)
+	time.Sleep(1500 * time.Millisecond)
+	return s.acknowledger.Work(ctx, d)
+}
+
+func TestShutdownLetsRunningJobsFinish(t *testing.T) {
+	started := make(chan struct{})
+	h := servertest.Start(t, servertest.Options{Features: func(env *feature.Env) ([]feature.Feature, error) {
+		return []feature.Feature{slowAcknowledger{acknowledger{env: env}, started}}, nil
+	}})
+	n, body := seed(t, h.GitHub)
+	h.Deliver("issues", body)
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("job never started")
+	}
+	h.Stop() // returns once the server has shut down; fails the test on error
+	if c := botComments(h.GitHub, n); len(c) != 1 {
+		t.Fatalf("the running job did not finish during shutdown: %d comments", len(c))
+	}
+	// New requests are refused once the server has stopped.
+	if _, err := http.Get(h.URL + "/healthz"); err == nil {
+		t.Fatal("the server still answers after shutdown")
+	}
+}
