@@ -3,6 +3,7 @@ package server_test
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,8 +136,16 @@ func TestIncidentToClosureWithEveryFeature(t *testing.T) {
 	if len(items) != 2 {
 		t.Fatalf("%d corrective-action issues, want 2", len(items))
 	}
+	var titles []string
 	for _, it := range items {
-		if strings.Contains(it.Title, "minimum connection pool") && (len(it.Assignees) != 1 || it.Assignees[0] != "kim") {
+		titles = append(titles, it.Title)
+	}
+	slices.Sort(titles)
+	if want := []string{"Alert on pool saturation before errors rise", "Enforce a minimum connection pool size at startup"}; !slices.Equal(titles, want) {
+		t.Fatalf("corrective-action issues titled %q, want %q", titles, want)
+	}
+	for _, it := range items {
+		if strings.HasPrefix(it.Title, "Enforce") && !slices.Equal(it.Assignees, []string{"kim"}) {
 			t.Errorf("item owned by @kim is assigned to %v", it.Assignees)
 		}
 	}
@@ -145,6 +154,11 @@ func TestIncidentToClosureWithEveryFeature(t *testing.T) {
 	for _, it := range items {
 		gh.CloseIssue(owner, repo, it.Number, "kim")
 		deliver("issues", gh.IssueWebhook("closed", owner, repo, it.Number, "kim", nil))
+	}
+	for _, it := range items {
+		if got, _ := gh.Issue(owner, repo, it.Number); got.State != "closed" {
+			t.Fatalf("item #%d is %s after being closed", it.Number, got.State)
+		}
 	}
 	inc, _ := gh.Issue(owner, repo, incident)
 	if !contains(inc.Labels, "postmortem-complete") {
