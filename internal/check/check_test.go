@@ -392,10 +392,25 @@ func TestDeletedPostmortemAndReadmeAreNotChecked(t *testing.T) {
 	h := harness(t)
 	h.GitHub.CommitFile(owner, repo, "main", "postmortems/old.md", testdata(t, "blameful.md"), "old postmortem")
 	n, sha := openPull(t, h, "cleanup", map[string][]byte{"postmortems/old.md": nil, "postmortems/README.md": []byte("# Postmortems\n")})
+	before := len(h.GitHub.Requests())
 	deliverPull(t, h, "opened", n)
 
 	if runs := h.GitHub.CheckRuns(owner, repo, sha); len(runs) != 0 {
 		t.Errorf("want no check run, got %+v", runs)
+	}
+	// No run because the files were looked at and passed over, not because
+	// the review never ran or could not list them.
+	var listed []int
+	for _, r := range h.GitHub.Requests()[before:] {
+		switch {
+		case r.Method == "GET" && r.Path == fmt.Sprintf("/repos/acme/shop/pulls/%d/files", n):
+			listed = append(listed, r.Status)
+		case strings.Contains(r.Path, "/check-runs"):
+			t.Errorf("check-run request %s %s", r.Method, r.Path)
+		}
+	}
+	if len(listed) != 1 || listed[0] != 200 {
+		t.Errorf("file listings answered %v, want one answered 200", listed)
 	}
 }
 
@@ -458,26 +473,52 @@ func TestPullCannotLoosenItsOwnCheck(t *testing.T) {
 func TestRateLimitedReviewWaitsInsteadOfFailing(t *testing.T) {
 	h := harness(t)
 	n, sha := openPull(t, h, "pm", map[string][]byte{"postmortems/checkout.md": testdata(t, "blameful.md")})
-	h.GitHub.SetClock(h.Clock.Now) // the reset time is read on the app's clock
-	h.GitHub.RateLimitNext(fakegithub.PrimaryRateLimit, time.Minute, func(method, path string) bool {
-		return method == "GET" && strings.HasSuffix(path, "/files")
-	})
-	deliverPull(t, h, "opened", n)
+	// The fake keeps its wall clock: the app reads a rate limit's reset on
+	// the wall clock too (a reset already past would mean "wait a minute").
+	const wait = 2 * time.Second
+	listsFiles := func(method, path string) bool { return method == "GET" && strings.HasSuffix(path, "/files") }
+	h.GitHub.RateLimitNext(fakegithub.PrimaryRateLimit, wait, listsFiles)
+	deliverPull(t, h, "opened", n) // waits for the job, snooze included
 
-	if runs := h.GitHub.CheckRuns(owner, repo, sha); len(runs) != 0 {
-		t.Errorf("published while rate-limited: %+v", runs)
+	// The review waited out the limit and then published in full.
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || len(run.Annotations) != 3 {
+		t.Errorf("after the reset: conclusion %q with %d annotations, want failure with 3", run.Conclusion, len(run.Annotations))
 	}
-	jobs, err := h.Server.JobsIn(context.Background(), rivertype.JobStateScheduled)
+	var limitedAt, retriedAt time.Time
+	for _, r := range h.GitHub.Requests() {
+		if !listsFiles(r.Method, r.Path) {
+			continue
+		}
+		if r.Status == 403 && limitedAt.IsZero() {
+			limitedAt = r.At
+		} else if r.Status == 200 && !limitedAt.IsZero() && retriedAt.IsZero() {
+			retriedAt = r.At
+		}
+	}
+	if limitedAt.IsZero() || retriedAt.IsZero() {
+		t.Fatalf("want a rate-limited file listing, then a successful one; limited at %v, retried at %v", limitedAt, retriedAt)
+	}
+	// The fake's clock has one-second steps.
+	if gap := retriedAt.Sub(limitedAt); gap < wait-time.Second {
+		t.Errorf("retried %v after the rate limit; GitHub asked for %v", gap, wait)
+	}
+	// Waiting is not failing: the review's one job completed with no
+	// failed attempt on record.
+	jobs, err := h.Server.JobsIn(context.Background(), rivertype.JobStateCompleted, rivertype.JobStateDiscarded, rivertype.JobStateRetryable)
 	if err != nil {
 		t.Fatal(err)
 	}
-	waiting := 0
+	var reviews []*rivertype.JobRow
 	for _, j := range jobs {
 		if j.Kind == (check.ReviewArgs{}).Kind() {
-			waiting++
+			reviews = append(reviews, j)
 		}
 	}
-	if waiting != 1 {
-		t.Errorf("want the review waiting for the rate limit's reset, found %d scheduled reviews", waiting)
+	if len(reviews) != 1 || reviews[0].State != rivertype.JobStateCompleted || len(reviews[0].Errors) != 0 {
+		for _, j := range reviews {
+			t.Logf("review job %d: %s, errors %v", j.ID, j.State, j.Errors)
+		}
+		t.Errorf("want one review job, completed without a failed attempt; got %d", len(reviews))
 	}
 }
