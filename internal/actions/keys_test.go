@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -37,10 +38,8 @@ func TestIncidentIsReadFromPullBodyOrFrontMatter(t *testing.T) {
 func TestItemKeysAreTitleSlugsNumberedWhenRepeated(t *testing.T) {
 	got := itemKeys([]analysis.ActionItem{{Title: "Add a retry budget"}, {Title: "Add a Retry Budget!"}, {Title: "Alert on errors"}})
 	want := []string{"add-a-retry-budget", "add-a-retry-budget-2", "alert-on-errors"}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("key %d = %q, want %q", i, got[i], want[i])
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("keys = %q, want %q", got, want)
 	}
 	if m := markerOf("text\n" + marker("postmortems/a.md", got[1]) + "\nmore"); m != "postmortems/a.md#add-a-retry-budget-2" {
 		t.Errorf("marker round trip gave %q", m)

@@ -169,13 +169,26 @@ func TestIssueOpenedByACrashedRunIsFoundByItsMarker(t *testing.T) {
 
 func TestMergeWithoutPostmortemDoesNothing(t *testing.T) {
 	w := start(t, "")
-	w.GitHub.CommitFile(owner, repo, "feature", "src/main.go", []byte("package main\n"), "code")
-	pr := w.GitHub.OpenPull(owner, repo, "feature", "main", "Code", "alice")
+	// Everything but the postmortem: it refers to the incident and touches
+	// the postmortems directory, with a file that is not a postmortem.
+	w.GitHub.CommitFiles(owner, repo, "feature", map[string][]byte{
+		"src/main.go":           []byte("package main\n"),
+		"postmortems/README.md": []byte("# Postmortems\n\n## Action Items\n\n- [ ] Not an item (owner: @alice)\n"),
+	}, "code")
+	pr := w.GitHub.OpenPullWithBody(owner, repo, "feature", "main", "Fix checkout", fmt.Sprintf("Refs #%d", w.incident), "alice")
 	w.GitHub.MergePull(owner, repo, pr, "bob")
-	w.Deliver("pull_request", w.GitHub.PullRequestWebhook("closed", owner, repo, pr, "bob"))
+	if resp := w.Deliver("pull_request", w.GitHub.PullRequestWebhook("closed", owner, repo, pr, "bob")); resp.StatusCode >= 300 {
+		t.Fatalf("deliver merge: %d", resp.StatusCode)
+	}
 	w.WaitIdle()
 	if n := w.countPOSTIssues(); n != 0 {
 		t.Errorf("%d issues opened for a merge without a postmortem", n)
+	}
+	if c := w.GitHub.Comments(owner, repo, w.incident); len(c) != 0 {
+		t.Errorf("the incident got %d comments for a merge without a postmortem: %+v", len(c), c)
+	}
+	if inc, _ := w.GitHub.Issue(owner, repo, w.incident); inc.State != "open" || !slices.Equal(inc.Labels, []string{"incident"}) {
+		t.Errorf("the incident changed: state %s labels %v", inc.State, inc.Labels)
 	}
 }
 

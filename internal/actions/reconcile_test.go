@@ -117,8 +117,9 @@ func TestReconciliationReplacesAStatusIssueDeletedUnseen(t *testing.T) {
 	w.GitHub.CloseIssue(owner, repo, first.Number, "carol")
 
 	w.run(t, actions.ReconcileArgs{})
-	if second := w.openStatus(t); second.Number == first.Number {
-		t.Errorf("the deleted status issue #%d was not replaced", first.Number)
+	assertGone(t, w, first.Number)
+	if second := w.openStatus(t); second.Number == first.Number || !strings.Contains(second.Body, "**Open:** 2") {
+		t.Errorf("the deleted status issue #%d was not replaced: #%d\n%s", first.Number, second.Number, second.Body)
 	}
 }
 

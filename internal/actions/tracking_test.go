@@ -92,6 +92,7 @@ func TestDeletedStatusIssueIsReplacedOnNextUpdate(t *testing.T) {
 	})
 	w.GitHub.CloseIssue(owner, repo, first.Number, "carol") // stands in for the deletion in listings
 	w.closeItem(w.issueTitled(t, "Add a retry budget").Number)
+	assertGone(t, w, first.Number)
 	second := w.openStatus(t)
 	if second.Number == first.Number || !strings.Contains(second.Body, "**Open:** 1") {
 		t.Errorf("status issue after the first was deleted: #%d (first #%d):\n%s", second.Number, first.Number, second.Body)
@@ -193,4 +194,16 @@ func TestTwoItemsClosedAtOnceCompleteTheIncidentOnce(t *testing.T) {
 	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed.") {
 		t.Errorf("tracking comment after both closed:\n%s", body)
 	}
+}
+
+// assertGone checks GitHub did answer 410 Gone for the status issue, so a
+// test of a deleted issue did not pass through the closed-issue path alone.
+func assertGone(t *testing.T, w *world, number int) {
+	t.Helper()
+	for _, r := range w.GitHub.Requests() {
+		if r.Status == http.StatusGone && r.Path == fmt.Sprintf("/repos/acme/shop/issues/%d", number) {
+			return
+		}
+	}
+	t.Fatalf("GitHub never answered 410 for status issue #%d: the deletion was not exercised", number)
 }
