@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -102,7 +103,7 @@ func TestJSONFormat(t *testing.T) {
 		t.Errorf("finding = %v", f)
 	}
 	want := []map[string]string{{"file": "testdata/blameful.md", "section": "Action Items"}, {"file": "testdata/blameful.md", "section": "Lessons Learned"}}
-	if len(got.MissingSections) != 2 || got.MissingSections[0]["section"] != want[0]["section"] || got.MissingSections[1]["file"] != want[1]["file"] {
+	if !reflect.DeepEqual(got.MissingSections, want) {
 		t.Errorf("missing sections = %v, want %v", got.MissingSections, want)
 	}
 	_, out, _ = run(t, "--format", "json", "testdata/clean.md")
