@@ -50,11 +50,20 @@ func TestRedeliveryOfTheSameLabelEventDoesNothingMore(t *testing.T) {
 	n := openIncident(t, h, "sev1")
 	body := h.GitHub.IssueWebhook("labeled", owner, repo, n, "mkaur", nil)
 	id := servertest.NewDeliveryID()
-	h.DeliverAs("issues", id, body)
-	h.WaitIdle()
-	h.DeliverAs("issues", id, body)
+	if resp := h.DeliverAs("issues", id, body); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("first delivery: status %d, want 202", resp.StatusCode)
+	}
 	h.WaitIdle()
 	assertOneProposal(t, h, n)
+	before := len(h.GitHub.Requests())
+	if resp := h.DeliverAs("issues", id, body); resp.StatusCode/100 != 2 {
+		t.Fatalf("redelivery: status %d", resp.StatusCode)
+	}
+	h.WaitIdle()
+	assertOneProposal(t, h, n)
+	if extra := h.GitHub.Requests()[before:]; len(extra) != 0 {
+		t.Errorf("the redelivery made %d GitHub requests, want none: %+v", len(extra), extra)
+	}
 }
 
 func TestConcurrentLabelDeliveriesOpenOnePR(t *testing.T) {

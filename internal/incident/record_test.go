@@ -73,8 +73,14 @@ func TestRecordDraftsTheTimelineWithoutTheBotsOwnComments(t *testing.T) {
 	events := []*github.Timeline{labeled, comment, botNote, xref, ref, closed, subscribed}
 	inc := readRecord(iss, events, "acme/shop", p, "pmbot[bot]")
 
-	if inc.Severity != "sev3" || strings.Join(inc.Responders, ",") != "ana" || inc.LabeledAt == nil || inc.ClosedAt == nil {
+	if inc.Severity != "sev3" || strings.Join(inc.Responders, ",") != "ana" {
 		t.Errorf("incident = %+v", inc)
+	}
+	if inc.LabeledAt == nil || !inc.LabeledAt.Equal(labeled.CreatedAt.Time) {
+		t.Errorf("labelled at %v, want the incident label's %v", inc.LabeledAt, labeled.CreatedAt.Time)
+	}
+	if inc.ClosedAt == nil || !inc.ClosedAt.Equal(iss.ClosedAt.Time) || !inc.OpenedAt.Equal(iss.CreatedAt.Time) {
+		t.Errorf("opened %v closed %v, want %v and %v", inc.OpenedAt, inc.ClosedAt, iss.CreatedAt.Time, iss.ClosedAt.Time)
 	}
 	var kinds []string
 	for _, e := range inc.Timeline {
