@@ -83,7 +83,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	// Assign before serving: handlers read s.http (URL) from their goroutines.
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.http.Start()
 	t.Cleanup(s.http.Close)
 	return s
 }
