@@ -150,6 +150,16 @@ func (c repoClient) editBody(ctx context.Context, number int, body string) (ghIs
 	return toIssue(i), nil
 }
 
+// editIssue changes an issue's body and its assignees (the whole list);
+// a nil argument leaves that part as it is.
+func (c repoClient) editIssue(ctx context.Context, number int, body *string, assignees *[]string) (ghIssue, error) {
+	i, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, number, &github.IssueRequest{Body: body, Assignees: assignees})
+	if err != nil {
+		return ghIssue{}, fmt.Errorf("edit %s/%s#%d: %w", c.owner, c.repo, number, err)
+	}
+	return toIssue(i), nil
+}
+
 func (c repoClient) closeIssue(ctx context.Context, number int) error {
 	state, reason := "closed", "completed"
 	if _, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, number, &github.IssueRequest{State: &state, StateReason: &reason}); err != nil {

@@ -16,9 +16,9 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
-// onMerge opens one issue per action item of each postmortem the merged
-// pull request adds or changes, then updates the incident's tracking
-// comment and the status issue.
+// onMerge records the merged pull request before anything else, so the
+// daily reconciliation can follow it up if this job fails for good, then
+// follows it up.
 func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 	var ev github.PullRequestEvent
 	if err := d.Decode(&ev); err != nil {
@@ -29,18 +29,33 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 		return nil
 	}
 	r := repoRef{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Repo: d.Repo}
-	sha := pr.GetMergeCommitSHA()
-	c, pol, err := h.clientWithPolicy(ctx, r, sha)
-	if err != nil {
-		return err
-	}
-	files, err := c.pullFiles(ctx, pr.GetNumber())
-	if err != nil {
-		return err
-	}
-	merged := h.env.Clock.Now()
+	m := mergedPull{Number: pr.GetNumber(), SHA: pr.GetMergeCommitSHA(), Merged: h.env.Clock.Now(),
+		Incident: incidentFromPullBody(pr.GetBody())}
 	if pr.MergedAt != nil {
-		merged = pr.MergedAt.UTC()
+		m.Merged = pr.MergedAt.UTC()
+	}
+	if err := h.records.recordMerge(ctx, r.RepoID, m); err != nil {
+		return err
+	}
+	err := h.followMerge(ctx, r, m)
+	if errors.Is(err, errBusy) {
+		return river.JobSnooze(h.opts.BusyWait)
+	}
+	return err
+}
+
+// followMerge opens one issue per action item of each postmortem the merged
+// pull request adds or changes, updates the incident's tracking comment and
+// the status issue, then forgets the recorded merge. It returns errBusy
+// while another job follows up one of its postmortems.
+func (h *Handler) followMerge(ctx context.Context, r repoRef, m mergedPull) error {
+	c, pol, err := h.clientWithPolicy(ctx, r, m.SHA)
+	if err != nil {
+		return err
+	}
+	files, err := c.pullFiles(ctx, m.Number)
+	if err != nil {
+		return err
 	}
 	found := false
 	for _, path := range files {
@@ -48,8 +63,7 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 			continue
 		}
 		found = true
-		pm := postmortemRecord{RepoID: r.RepoID, Path: path, Incident: incidentFromPullBody(pr.GetBody()),
-			Pull: pr.GetNumber(), SHA: sha, Merged: merged}
+		pm := postmortemRecord{RepoID: r.RepoID, Path: path, Incident: m.Incident, Pull: m.Number, SHA: m.SHA, Merged: m.Merged}
 		current, err := h.records.recordPostmortem(ctx, pm)
 		if err != nil {
 			return err
@@ -58,18 +72,16 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
 			zerolog.Ctx(ctx).Info().Str("postmortem", path).Msg("a later merge of this postmortem is already recorded; it is the one followed")
 			continue
 		}
-		err = h.trackPostmortem(ctx, c, pol, r, path)
-		if errors.Is(err, errBusy) {
-			return river.JobSnooze(h.opts.BusyWait)
-		}
-		if err != nil {
+		if err := h.trackPostmortem(ctx, c, pol, r, path); err != nil {
 			return err
 		}
 	}
-	if !found {
-		return nil
+	if found {
+		if err := h.scheduleStatus(ctx, r); err != nil {
+			return err
+		}
 	}
-	return h.scheduleStatus(ctx, r)
+	return h.records.forgetMerge(ctx, r.RepoID, m)
 }
 
 // trackPostmortem follows up the recorded version of the postmortem: it
@@ -149,6 +161,9 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 	}
 	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Repo, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
 	if err := h.openIssues(ctx, c, pol, r.RepoID, path, is, refs); err != nil {
+		return err
+	}
+	if err := h.reassignIssues(ctx, c, r.RepoID, path); err != nil {
 		return err
 	}
 	if err := h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now); err != nil {
@@ -252,6 +267,9 @@ func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Poli
 		if err := h.records.setIssue(ctx, it.RepoID, it.Key, i.Number, stateOpen, time.Time{}); err != nil {
 			return err
 		}
+		if err := h.records.setAssignment(ctx, it.RepoID, it.Key, it.Owner, assignedOf(i, it.Owner)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -284,7 +302,11 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 		}
 		i.Labels = append(i.Labels, label)
 	}
-	return true, h.records.setIssue(ctx, it.RepoID, it.Key, n, stateOf(i, label), i.ClosedAt)
+	if err := h.records.setIssue(ctx, it.RepoID, it.Key, n, stateOf(i, label), i.ClosedAt); err != nil {
+		return false, err
+	}
+	// Someone else's issue: the app neither wrote its body nor assigned it.
+	return true, h.records.setAssignment(ctx, it.RepoID, it.Key, it.Owner, "")
 }
 
 // stateFrom is what an item's issue says about the item.

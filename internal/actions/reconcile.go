@@ -3,8 +3,10 @@ package actions
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
@@ -35,6 +37,9 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 	if err != nil {
 		return err
 	}
+	if err := h.followPendingMerges(ctx, r); err != nil {
+		return err
+	}
 	incidents := map[int]bool{}
 	paths, err := h.records.untracked(ctx, r.RepoID)
 	if err != nil {
@@ -58,6 +63,31 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 		}
 	}
 	return h.scheduleStatus(ctx, r)
+}
+
+// followPendingMerges re-runs, through the merge job's own code, the merges
+// whose job failed before it finished. A merge whose policy file is broken
+// at its commit cannot be followed up by retrying; it is dropped with a log.
+func (h *Handler) followPendingMerges(ctx context.Context, r repoRef) error {
+	merges, err := h.records.pendingMerges(ctx, r.RepoID)
+	if err != nil {
+		return err
+	}
+	for _, m := range merges {
+		err := h.followMerge(ctx, r, m)
+		var cancel *rivertype.JobCancelError
+		switch {
+		case errors.Is(err, errBusy): // its merge job is on it
+		case errors.As(err, &cancel):
+			zerolog.Ctx(ctx).Warn().Err(err).Int("pull", m.Number).Msg("the merge cannot be followed up; it is dropped")
+			if err := h.records.forgetMerge(ctx, r.RepoID, m); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("follow up merge of pull request #%d: %w", m.Number, err)
+		}
+	}
+	return nil
 }
 
 // reconcileItems reads every action-label issue in one listing, looks up

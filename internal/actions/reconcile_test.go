@@ -138,3 +138,38 @@ func TestReconciliationHealsAMissedReopen(t *testing.T) {
 		t.Errorf("status issue after reconciliation:\n%s", st.Body)
 	}
 }
+
+func TestReconciliationFollowsUpAMergeWhoseJobFailedBeforeRecordingIt(t *testing.T) {
+	w := startWith(t, "", servertest.Options{MaxAttempts: 2})
+	listFiles := func(method, p string) bool {
+		return method == http.MethodGet && strings.HasSuffix(p, "/files") && strings.HasPrefix(p, "/repos/acme/shop/pulls/")
+	}
+	w.GitHub.FailNext(2, http.StatusBadGateway, listFiles)
+	w.deliverMerge(t, path, postmortem(twoItems))
+	if n := w.GitHub.CountRequests(http.MethodGet, "/repos/acme/shop/pulls/"); n < 2 {
+		t.Fatalf("the merge job listed the pull request's files %d times, want both attempts", n)
+	}
+	if n := len(w.actionIssues()); n != 0 {
+		t.Fatalf("%d action-item issues although the pull request's files could not be listed", n)
+	}
+
+	w.run(t, actions.ReconcileArgs{})
+	titles := map[string]int{}
+	for _, i := range w.actionIssues() {
+		titles[i.Title]++
+	}
+	if len(titles) != 2 || titles["Add a retry budget"] != 1 || titles["Alert on checkout errors"] != 1 {
+		t.Fatalf("action-item issues after reconciliation: %v, want each of the two items once", titles)
+	}
+	if body := w.tracking(t); !strings.Contains(body, "0 of 2 closed.") {
+		t.Errorf("tracking comment after reconciliation:\n%s", body)
+	}
+	posts := w.countPOSTIssues()
+	w.run(t, actions.ReconcileArgs{})
+	if n := w.countPOSTIssues() - posts; n != 0 {
+		t.Errorf("a second reconciliation opened %d issues, want none", n)
+	}
+	if n := len(w.actionIssues()); n != 2 {
+		t.Errorf("%d action-item issues after a second reconciliation, want 2", n)
+	}
+}

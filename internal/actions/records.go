@@ -41,6 +41,12 @@ type actionItem struct {
 	// Removed is set when a later version of the postmortem no longer lists
 	// the item: its issue is left as it is and no longer followed.
 	Removed bool
+	// IssueOwner is the owner the issue's body names ("" before the app
+	// has written it); when Owner differs, the issue is reassigned.
+	IssueOwner string
+	// AssignedLogin is the user the app assigned to the issue, the only
+	// assignee it ever removes.
+	AssignedLogin string
 }
 
 // tracked reports whether the item counts in lists and totals.
@@ -52,7 +58,7 @@ func (it actionItem) tracked() bool {
 type records struct{ db *store.DB }
 
 const itemColumns = `repo_id, item_key, postmortem_path, incident_number, issue_number, title, owner, priority,
-	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key, removed_at`
+	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key, removed_at, issue_owner, assigned_login`
 
 func scanItems(rows *sql.Rows) ([]actionItem, error) {
 	defer rows.Close()
@@ -61,7 +67,8 @@ func scanItems(rows *sql.Rows) ([]actionItem, error) {
 		var it actionItem
 		var due, created, closed, removed int64
 		if err := rows.Scan(&it.RepoID, &it.Key, &it.Path, &it.Incident, &it.Issue, &it.Title, &it.Owner, &it.Priority,
-			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey, &removed); err != nil {
+			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey, &removed,
+			&it.IssueOwner, &it.AssignedLogin); err != nil {
 			return nil, fmt.Errorf("read action items: %w", err)
 		}
 		it.Due, it.CreatedAt = time.Unix(due, 0).UTC(), time.Unix(created, 0).UTC()
@@ -79,7 +86,7 @@ func scanItems(rows *sql.Rows) ([]actionItem, error) {
 // those) and takes the latest version's owner, type, line and due date.
 func (r records) plan(ctx context.Context, it actionItem) error {
 	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_items (`+itemColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0, '', '')
 		ON CONFLICT (repo_id, item_key) DO UPDATE SET incident_number = excluded.incident_number, owner = excluded.owner,
 			item_type = excluded.item_type, line = excluded.line, due_at = excluded.due_at, removed_at = 0`,
 		it.RepoID, it.Key, it.Path, it.Incident, 0, it.Title, it.Owner, it.Priority, it.Type, it.Line,
@@ -137,6 +144,17 @@ func (r records) setIssue(ctx context.Context, repoID int64, key string, issue i
 		WHERE repo_id = ? AND item_key = ?`, issue, state, unixOrZero(closedAt), repoID, key)
 	if err != nil {
 		return fmt.Errorf("record issue #%d for action item %s: %w", issue, key, err)
+	}
+	return nil
+}
+
+// setAssignment records the owner an item's issue now names and the user
+// the app assigned to it.
+func (r records) setAssignment(ctx context.Context, repoID int64, key, issueOwner, assigned string) error {
+	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_items SET issue_owner = ?, assigned_login = ? WHERE repo_id = ? AND item_key = ?`,
+		issueOwner, assigned, repoID, key)
+	if err != nil {
+		return fmt.Errorf("record the owner of action item %s: %w", key, err)
 	}
 	return nil
 }
@@ -321,7 +339,8 @@ func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.db.Query(ctx, `SELECT repo_id FROM pmbot_action_items UNION SELECT repo_id FROM pmbot_action_postmortems`)
+	rows, err := r.db.Query(ctx, `SELECT repo_id FROM pmbot_action_items UNION SELECT repo_id FROM pmbot_action_postmortems
+		UNION SELECT repo_id FROM pmbot_action_merges`)
 	if err != nil {
 		return nil, fmt.Errorf("list repositories with action items: %w", err)
 	}

@@ -62,11 +62,7 @@ func issueBody(it actionItem, src issueSource) string {
 	if src.Incident > 0 {
 		fmt.Fprintf(&b, "- **Incident:** #%d\n", src.Incident)
 	}
-	owner := it.Owner
-	if owner == "" {
-		owner = "none yet: please add one"
-	}
-	fmt.Fprintf(&b, "- **Owner:** %s\n", owner)
+	b.WriteString(ownerLine(it.Owner) + "\n")
 	fmt.Fprintf(&b, "- **Due:** %s\n", it.Due.Format(dateLayout))
 	if it.Priority != "" {
 		fmt.Fprintf(&b, "- **Priority:** %s\n", it.Priority)
@@ -74,8 +70,59 @@ func issueBody(it actionItem, src issueSource) string {
 	if it.Type != "" {
 		fmt.Fprintf(&b, "- **Type:** %s\n", it.Type)
 	}
-	b.WriteString("\nClose this issue when the action is done. postmortem-bot keeps the incident's list of corrective actions up to date.\n")
+	b.WriteString("\n" + issueBodyEnd + " postmortem-bot keeps the incident's list of corrective actions up to date.\n")
 	return b.String()
+}
+
+// ownerLinePrefix starts the owner line of an action-item issue's body.
+const ownerLinePrefix = "- **Owner:** "
+
+// issueBodyEnd is the last sentence of the app's part of an issue's body.
+const issueBodyEnd = "Close this issue when the action is done."
+
+func ownerLine(owner string) string {
+	if owner == "" {
+		owner = "none yet: please add one"
+	}
+	return ownerLinePrefix + owner
+}
+
+// withOwner rewrites the owner line in the app's own part of an issue's
+// body (from its marker to its closing sentence), leaving whatever people
+// wrote around it. ok is false when that part has no owner line any more.
+func withOwner(body, key, owner string) (string, bool) {
+	start := strings.Index(body, marker(pathAndKey(key)))
+	if start < 0 {
+		return body, false
+	}
+	end := len(body)
+	if n := strings.Index(body[start:], issueBodyEnd); n >= 0 {
+		end = start + n
+	}
+	at := strings.Index(body[start:end], "\n"+ownerLinePrefix)
+	if at < 0 {
+		return body, false
+	}
+	lineStart := start + at + 1
+	lineEnd := strings.IndexByte(body[lineStart:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(body)
+	} else {
+		lineEnd += lineStart
+	}
+	if lineEnd > lineStart && body[lineEnd-1] == '\r' {
+		lineEnd-- // GitHub's editor writes CRLF; keep the line's ending
+	}
+	return body[:lineStart] + ownerLine(owner) + body[lineEnd:], true
+}
+
+// pathAndKey splits an item key "<path>#<key>" for marker.
+func pathAndKey(itemKey string) (string, string) {
+	i := strings.LastIndex(itemKey, "#")
+	if i < 0 {
+		return itemKey, ""
+	}
+	return itemKey[:i], itemKey[i+1:]
 }
 
 // trackingBody is the incident's task list of its action-item issues, then
