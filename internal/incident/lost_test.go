@@ -85,12 +85,7 @@ func TestLostAnswerToACommandReplyGivesOneReply(t *testing.T) {
 
 func TestLostAnswerToAReminderGivesOneReminder(t *testing.T) {
 	h := start(t)
-	n := openIncident(t, h, "sev1")
-	label(t, h, n)
-	h.GitHub.CloseIssue(owner, repo, n, "mkaur")
-	deliver(t, h, "issues", h.GitHub.IssueWebhook("closed", owner, repo, n, "mkaur", nil))
-	h.WaitIdle()
-	h.Clock.Advance(5*24*time.Hour + time.Hour)
+	n := overdueIncident(t, h)
 	h.GitHub.LoseNextResponse(1, http.StatusBadGateway, posting("/repos/acme/shop/issues/1/comments"))
 	runReminders(t, h)
 	assertAnswerLost(t, h)
@@ -107,12 +102,7 @@ func TestLostAnswerToAReminderGivesOneReminder(t *testing.T) {
 
 func TestRefusedReminderIsPostedByTheRetry(t *testing.T) {
 	h := start(t)
-	n := openIncident(t, h, "sev1")
-	label(t, h, n)
-	h.GitHub.CloseIssue(owner, repo, n, "mkaur")
-	deliver(t, h, "issues", h.GitHub.IssueWebhook("closed", owner, repo, n, "mkaur", nil))
-	h.WaitIdle()
-	h.Clock.Advance(5*24*time.Hour + time.Hour)
+	n := overdueIncident(t, h)
 	h.GitHub.FailNext(1, http.StatusBadGateway, posting("/repos/acme/shop/issues/1/comments"))
 	runReminders(t, h) // the failed attempt, then River's retry
 	if got := reminders(h, n); got != 1 {
@@ -122,4 +112,17 @@ func TestRefusedReminderIsPostedByTheRetry(t *testing.T) {
 	if got := h.GitHub.CountRequests(http.MethodPost, "/repos/acme/shop/issues/1/comments"); got != 3 {
 		t.Errorf("comment posts = %d, want 3", got)
 	}
+}
+
+// overdueIncident is a sev1 incident with its draft PR, closed and now an
+// hour past its postmortem's due date (5 days after closing).
+func overdueIncident(t *testing.T, h *servertest.Harness) int {
+	t.Helper()
+	n := openIncident(t, h, "sev1")
+	label(t, h, n)
+	h.GitHub.CloseIssue(owner, repo, n, "mkaur")
+	deliver(t, h, "issues", h.GitHub.IssueWebhook("closed", owner, repo, n, "mkaur", nil))
+	h.WaitIdle()
+	h.Clock.Advance(5*24*time.Hour + time.Hour)
+	return n
 }
