@@ -33,6 +33,22 @@ type Config struct {
 	LogLevel        string           `yaml:"log_level"`
 	Workers         int              `yaml:"workers"`
 	ShutdownTimeout time.Duration    `yaml:"shutdown_timeout"`
+	// PublicURL is where GitHub (and a browser) reach this server; the
+	// setup page builds the app's manifest from it.
+	PublicURL string `yaml:"public_url"`
+	// DataDir holds what the server keeps on disk besides the database:
+	// the credentials stored by the setup page.
+	DataDir string `yaml:"data_dir"`
+}
+
+// DefaultDataDir is where the setup page stores the app's credentials.
+const DefaultDataDir = "data"
+
+// Registered says whether any GitHub App credential is configured. With
+// none, `serve` looks for stored credentials and else starts the setup page.
+func (c *Config) Registered() bool {
+	return c.GitHub.App.IntegrationID != 0 || strings.TrimSpace(c.GitHub.App.WebhookSecret) != "" ||
+		c.GitHub.App.PrivateKey != "" || c.PrivateKeyPath != ""
 }
 
 // Error is a configuration problem. Setting names the environment variable or
@@ -44,32 +60,93 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Setting, e.Problem) }
 
+// Errors is every problem found at once, so one run lists all of them.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// errs returns nil for no problems, the single *Error for one (so callers
+// that look for an *Error keep working), or Errors.
+func errs(list []*Error) error {
+	switch len(list) {
+	case 0:
+		return nil
+	case 1:
+		return list[0]
+	}
+	return Errors(list)
+}
+
 // Load reads path (if it is non-empty and exists, or if required is true)
-// and then the environment, fills defaults and validates.
+// and then the environment, fills defaults and validates. With no GitHub
+// App credential at all it succeeds (see Registered); with some but not
+// all, every missing one is reported together.
 func Load(path string, required bool, getenv func(string) (string, bool)) (Config, error) {
 	var c Config
 	if path != "" {
 		data, err := os.ReadFile(path)
 		switch {
 		case err == nil:
-			dec := yaml.NewDecoder(bytes.NewReader(data))
-			dec.KnownFields(true)
-			if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-				return c, &Error{Setting: path, Problem: strings.TrimPrefix(err.Error(), "yaml: ")}
+			if err := decodeFile(path, data, &c); err != nil {
+				return c, err
 			}
 		case os.IsNotExist(err) && !required:
 		default:
 			return c, &Error{Setting: "--config", Problem: err.Error()}
 		}
 	}
-	if err := c.applyEnv(getenv); err != nil {
-		return c, err
-	}
+	envErr := c.applyEnv(getenv)
 	c.fillDefaults()
-	return c, c.validate()
+	return c, merge(envErr, c.validate())
+}
+
+// merge lists every problem once per setting, the first one found winning.
+func merge(errList ...error) error {
+	var out []*Error
+	seen := map[string]bool{}
+	for _, err := range errList {
+		var list Errors
+		var one *Error
+		switch {
+		case errors.As(err, &list):
+		case errors.As(err, &one):
+			list = Errors{one}
+		}
+		for _, e := range list {
+			if !seen[e.Setting] {
+				seen[e.Setting] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return errs(out)
+}
+
+func decodeFile(path string, data []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(c)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	problem := strings.TrimPrefix(err.Error(), "yaml: ")
+	problem = strings.TrimPrefix(problem, "unmarshal errors:\n  ")
+	if key := unknownField(problem); key != "" {
+		if near := nearest(key, fileKeys()); near != "" {
+			problem += fmt.Sprintf("; did you mean %q?", near)
+		}
+	}
+	return &Error{Setting: path, Problem: problem}
 }
 
 func (c *Config) applyEnv(getenv func(string) (string, bool)) error {
+	var problems []*Error
 	str := func(key string, dst *string) {
 		if v, ok := getenv(key); ok {
 			*dst = v
@@ -86,28 +163,30 @@ func (c *Config) applyEnv(getenv func(string) (string, bool)) error {
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOG_LEVEL", &c.LogLevel)
+	str("PUBLIC_URL", &c.PublicURL)
+	str("DATA_DIR", &c.DataDir)
 	if v, ok := getenv("GITHUB_APP_INTEGRATION_ID"); ok {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || id <= 0 {
-			return &Error{Setting: "GITHUB_APP_INTEGRATION_ID", Problem: fmt.Sprintf("must be a positive integer, got %q", v)}
+			problems = append(problems, &Error{Setting: "GITHUB_APP_INTEGRATION_ID", Problem: fmt.Sprintf("must be a positive integer, got %q", v)})
 		}
 		c.GitHub.App.IntegrationID = id
 	}
 	if v, ok := getenv("WORKERS"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n <= 0 {
-			return &Error{Setting: "WORKERS", Problem: fmt.Sprintf("must be a positive integer, got %q", v)}
+			problems = append(problems, &Error{Setting: "WORKERS", Problem: fmt.Sprintf("must be a positive integer, got %q", v)})
 		}
 		c.Workers = n
 	}
 	if v, ok := getenv("SHUTDOWN_TIMEOUT"); ok {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil || d <= 0 {
-			return &Error{Setting: "SHUTDOWN_TIMEOUT", Problem: fmt.Sprintf("must be a positive duration like 30s, got %q", v)}
+			problems = append(problems, &Error{Setting: "SHUTDOWN_TIMEOUT", Problem: fmt.Sprintf("must be a positive duration like 30s, got %q", v)})
 		}
 		c.ShutdownTimeout = d
 	}
-	return nil
+	return errs(problems)
 }
 
 func (c *Config) fillDefaults() {
@@ -138,42 +217,63 @@ func (c *Config) fillDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 30 * time.Second
 	}
+	if c.DataDir == "" {
+		c.DataDir = DefaultDataDir
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://localhost:" + portOf(c.ListenAddr)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 && i < len(addr)-1 {
+		return addr[i+1:]
+	}
+	return "8080"
 }
 
 func (c *Config) validate() error {
-	if strings.TrimSpace(c.GitHub.App.WebhookSecret) == "" {
-		return &Error{Setting: "GITHUB_APP_WEBHOOK_SECRET", Problem: "is required: the server will not accept unsigned webhooks"}
-	}
-	if c.GitHub.App.IntegrationID <= 0 {
-		return &Error{Setting: "GITHUB_APP_INTEGRATION_ID", Problem: "is required (the App ID from the app's settings page)"}
-	}
-	if c.GitHub.App.PrivateKey == "" && c.PrivateKeyPath != "" {
-		key, err := os.ReadFile(c.PrivateKeyPath)
-		if err != nil {
-			return &Error{Setting: "GITHUB_APP_PRIVATE_KEY_PATH", Problem: err.Error()}
+	var problems []*Error
+	add := func(setting, problem string) { problems = append(problems, &Error{Setting: setting, Problem: problem}) }
+	if c.Registered() {
+		if strings.TrimSpace(c.GitHub.App.WebhookSecret) == "" {
+			add("GITHUB_APP_WEBHOOK_SECRET", "is required: the server will not accept unsigned webhooks ("+where("GITHUB_APP_WEBHOOK_SECRET")+")")
 		}
-		c.GitHub.App.PrivateKey = string(key)
+		if c.GitHub.App.IntegrationID <= 0 {
+			add("GITHUB_APP_INTEGRATION_ID", "is required ("+where("GITHUB_APP_INTEGRATION_ID")+")")
+		}
+		if c.GitHub.App.PrivateKey == "" && c.PrivateKeyPath != "" {
+			key, err := os.ReadFile(c.PrivateKeyPath)
+			if err != nil {
+				add("GITHUB_APP_PRIVATE_KEY_PATH", err.Error())
+			}
+			c.GitHub.App.PrivateKey = string(key)
+		}
+		switch {
+		case c.GitHub.App.PrivateKey == "" && c.PrivateKeyPath == "":
+			add("GITHUB_APP_PRIVATE_KEY", "is required: PEM text, or a file in GITHUB_APP_PRIVATE_KEY_PATH ("+where("GITHUB_APP_PRIVATE_KEY")+")")
+		case c.GitHub.App.PrivateKey != "" && !strings.Contains(c.GitHub.App.PrivateKey, "-----BEGIN"):
+			add("GITHUB_APP_PRIVATE_KEY", "is not PEM text (expected -----BEGIN RSA PRIVATE KEY-----)")
+		}
 	}
-	if c.GitHub.App.PrivateKey == "" {
-		return &Error{Setting: "GITHUB_APP_PRIVATE_KEY", Problem: "is required (PEM text, or a file in GITHUB_APP_PRIVATE_KEY_PATH)"}
-	}
-	if !strings.Contains(c.GitHub.App.PrivateKey, "-----BEGIN") {
-		return &Error{Setting: "GITHUB_APP_PRIVATE_KEY", Problem: "is not PEM text (expected -----BEGIN RSA PRIVATE KEY-----)"}
-	}
-	for setting, u := range map[string]string{"GITHUB_WEB_URL": c.GitHub.WebURL, "GITHUB_V3_API_URL": c.GitHub.V3APIURL, "GITHUB_V4_API_URL": c.GitHub.V4APIURL} {
-		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
-			return &Error{Setting: setting, Problem: fmt.Sprintf("must be an http(s) URL, got %q", u)}
+	for _, u := range []struct{ setting, value string }{
+		{"GITHUB_WEB_URL", c.GitHub.WebURL}, {"GITHUB_V3_API_URL", c.GitHub.V3APIURL},
+		{"GITHUB_V4_API_URL", c.GitHub.V4APIURL}, {"PUBLIC_URL", c.PublicURL},
+	} {
+		if !strings.HasPrefix(u.value, "http://") && !strings.HasPrefix(u.value, "https://") {
+			add(u.setting, fmt.Sprintf("must be an http(s) URL, got %q", u.value))
 		}
 	}
 	if _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
-		return &Error{Setting: "DATABASE_URL", Problem: err.Error()}
+		add("DATABASE_URL", err.Error())
 	}
 	switch c.LogFormat {
 	case "json", "text":
 	default:
-		return &Error{Setting: "LOG_FORMAT", Problem: fmt.Sprintf("must be json or text, got %q", c.LogFormat)}
+		add("LOG_FORMAT", fmt.Sprintf("must be json or text, got %q", c.LogFormat))
 	}
-	return nil
+	return errs(problems)
 }
 
 // Database says which database a DATABASE_URL picks.

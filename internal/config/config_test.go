@@ -70,9 +70,59 @@ func TestDatabaseURLs(t *testing.T) {
 	}
 }
 
-func TestMissingSecretIsTheFirstComplaint(t *testing.T) {
-	_, err := Load("", false, env(map[string]string{}))
-	if err == nil || !strings.Contains(err.Error(), "GITHUB_APP_WEBHOOK_SECRET") {
-		t.Fatalf("got %v", err)
+func TestNoCredentialsAtAllIsNotAnError(t *testing.T) {
+	c, err := Load("", false, env(map[string]string{"LISTEN_ADDR": ":9090"}))
+	if err != nil {
+		t.Fatalf("no credentials should mean setup mode, got %v", err)
+	}
+	if c.Registered() {
+		t.Fatal("Registered() with no credentials")
+	}
+	if c.PublicURL != "http://localhost:9090" || c.DataDir != "data" {
+		t.Fatalf("defaults: public URL %q, data dir %q", c.PublicURL, c.DataDir)
+	}
+}
+
+func TestEveryMissingCredentialIsReportedAtOnceWithWhereToGetIt(t *testing.T) {
+	_, err := Load("", false, env(map[string]string{"GITHUB_APP_WEBHOOK_SECRET": "s", "WORKERS": "zero"}))
+	if err == nil {
+		t.Fatal("partial credentials accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want 3 lines (workers, app id, key), got %q", err.Error())
+	}
+	for _, want := range []string{"WORKERS", "GITHUB_APP_INTEGRATION_ID", "GITHUB_APP_PRIVATE_KEY"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%s not reported: %q", want, err.Error())
+		}
+	}
+	if !strings.Contains(lines[1], "App ID on the app's page") || !strings.Contains(lines[2], "Generate a private key") {
+		t.Errorf("lines do not say where to get the value: %q", err.Error())
+	}
+}
+
+func TestConfigFileTypoSuggestsTheKey(t *testing.T) {
+	cases := map[string]string{
+		"listen_adress: x\n":                       `did you mean "listen_addr"?`,
+		"github:\n  app:\n    integraton_id: 4\n": `did you mean "integration_id"?`,
+		"publicurl: https://x\n":                   `did you mean "public_url"?`,
+	}
+	for file, want := range cases {
+		path := filepath.Join(t.TempDir(), "config.yml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path, true, env(nil))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%q: got %v, want %s", file, err, want)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "config.yml")
+	if err := os.WriteFile(path, []byte("zzzzzzzz: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, true, env(nil)); err == nil || strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("a key like no other should get no suggestion: %v", err)
 	}
 }
