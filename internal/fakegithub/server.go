@@ -39,6 +39,7 @@ type Server struct {
 	rateUsed     int
 
 	checkResponses bool
+	manifests      manifestState // manifests.go
 }
 
 // Option configures a Server in New.
@@ -98,16 +99,38 @@ func (s *Server) URL() string { return s.http.URL }
 func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // AppID is the id of the GitHub App the fake knows.
-func (s *Server) AppID() int64 { return s.appID }
+func (s *Server) AppID() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.appID
+}
 
 // AppSlug is the App's slug; the App acts on GitHub as "<slug>[bot]".
-func (s *Server) AppSlug() string { return s.appSlug }
+func (s *Server) AppSlug() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.appSlug
+}
 
 // BotLogin is the login the App's installation tokens act as.
-func (s *Server) BotLogin() string { return s.appSlug + "[bot]" }
+func (s *Server) BotLogin() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.botLoginLocked()
+}
+
+// The App can change (manifests.go), so its identity is read under s.mu.
+func (s *Server) botLoginLocked() string { return s.appSlug + "[bot]" }
 
 // PrivateKeyPEM is the App's private key in PKCS#1 PEM, as GitHub hands it out.
 func (s *Server) PrivateKeyPEM() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.PrivateKeyPEMLocked()
+}
+
+// PrivateKeyPEMLocked is PrivateKeyPEM for callers holding the fake's lock.
+func (s *Server) PrivateKeyPEMLocked() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(s.appKey)})
 }
 

@@ -35,6 +35,7 @@ var operations = []string{
 	"GET /orgs/{org}/installation",
 	"GET /users/{username}/installation",
 	"GET /repos/{owner}/{repo}/installation",
+	"POST /app-manifests/{code}/conversions",
 
 	"GET /repos/{owner}/{repo}",
 	"GET /repos/{owner}/{repo}/branches/{branch}",
