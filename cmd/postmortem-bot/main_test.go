@@ -68,7 +68,7 @@ func TestBadSettingsStopStartupWithOneLineAndExitCode2(t *testing.T) {
 			tc.edit(env)
 			setEnv(t, env)
 			var stdout, stderr bytes.Buffer
-			code := run(append([]string{"serve"}, tc.args...), &stdout, &stderr)
+			code := run(append([]string{"serve"}, tc.args...), nil, &stdout, &stderr)
 			if code != 2 {
 				t.Fatalf("exit code %d, want 2 (stderr %q)", code, stderr.String())
 			}
@@ -91,7 +91,7 @@ func TestConfigFileWithUnknownKeyNamesTheFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"serve", "--config", path}, &stdout, &stderr); code != 2 {
+	if code := run([]string{"serve", "--config", path}, nil, &stdout, &stderr); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 	if out := stderr.String(); !strings.Contains(out, path) || !strings.Contains(out, "line 2") || !strings.Contains(out, "listen_adress") {
@@ -101,7 +101,7 @@ func TestConfigFileWithUnknownKeyNamesTheFile(t *testing.T) {
 
 func TestUnknownCommandIsAUsageError(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"frobnicate"}, &stdout, &stderr); code != 2 {
+	if code := run([]string{"frobnicate"}, nil, &stdout, &stderr); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 }

@@ -104,9 +104,9 @@ func TestEveryMissingCredentialIsReportedAtOnceWithWhereToGetIt(t *testing.T) {
 
 func TestConfigFileTypoSuggestsTheKey(t *testing.T) {
 	cases := map[string]string{
-		"listen_adress: x\n":                       `did you mean "listen_addr"?`,
+		"listen_adress: x\n":                      `did you mean "listen_addr"?`,
 		"github:\n  app:\n    integraton_id: 4\n": `did you mean "integration_id"?`,
-		"publicurl: https://x\n":                   `did you mean "public_url"?`,
+		"publicurl: https://x\n":                  `did you mean "public_url"?`,
 	}
 	for file, want := range cases {
 		path := filepath.Join(t.TempDir(), "config.yml")

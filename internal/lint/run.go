@@ -27,8 +27,11 @@ const (
 
 const usage = `usage: postmortem-bot lint [--config FILE] [--format text|json|sarif|github] PATH...
 
-Reviews postmortem Markdown files offline. Directories are searched for *.md.
+Reviews postmortem Markdown files offline. Directories are searched for *.md;
+- reads one file from standard input. Flags may come before or after paths.
+A path that does not exist is reported and the others are still linted.
 --config is a policy file in the format of a repository's .github/postmortem.yml.
+lint reads no environment variables.
 
 Formats:
   text    file:line:col severity rule: message, the suggestion indented below,
@@ -39,8 +42,14 @@ Formats:
   github  GitHub Actions workflow commands (::error file=…,line=…,col=…,title=RULE::…)
 
 Exit status: 0 clean (info findings allowed), 1 any error or warning finding,
-2 usage or I/O error.
+2 usage or I/O error (a missing path, no Markdown file found).
 `
+
+// ToolVersion is the version SARIF output names (set by the command).
+var ToolVersion string
+
+// stdinName is how a file read from standard input is named in findings.
+const stdinName = "<stdin>"
 
 // formats maps --format values to their writers.
 var formats = map[string]func(io.Writer, *report) error{
@@ -83,15 +92,23 @@ type report struct {
 
 // Run implements "postmortem-bot lint"; args exclude the command name.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return RunWithInput(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// RunWithInput is Run reading the path "-" from stdin.
+func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("lint", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	flags.Usage = func() { fmt.Fprint(stderr, usage) }
+	flags.Usage = func() {}
 	configPath := flags.String("config", "", "policy file (default: the built-in policy)")
 	format := flags.String("format", "text", "output format: text, json, sarif or github")
-	if err := flags.Parse(args); err != nil {
+	paths, err := parseInterleaved(flags, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
 			return ExitClean
 		}
+		fmt.Fprint(stderr, usage)
 		return ExitUsage
 	}
 	write, ok := formats[*format]
@@ -99,7 +116,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "postmortem-bot lint: unknown format %q (want text, json, sarif or github)\n", *format)
 		return ExitUsage
 	}
-	if flags.NArg() == 0 {
+	if len(paths) == 0 {
 		fmt.Fprint(stderr, "postmortem-bot lint: no PATH given\n"+usage)
 		return ExitUsage
 	}
@@ -108,9 +125,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "postmortem-bot lint: %v\n", err)
 		return ExitUsage
 	}
-	files, err := collectFiles(flags.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "postmortem-bot lint: %v\n", err)
+	files, problems := collectFiles(paths)
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "postmortem-bot lint: %v\n", p)
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(stderr, "postmortem-bot lint: no Markdown files found in %s\n", strings.Join(paths, " "))
 		return ExitUsage
 	}
 	rep := &report{rules: cfg.Rules}
@@ -119,21 +139,52 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "postmortem-bot lint: stopped: %v\n", err)
 			return ExitUsage
 		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(stderr, "postmortem-bot lint: %v\n", err)
-			return ExitUsage
+		var src []byte
+		name := f
+		if f == "-" {
+			name = stdinName
+			src, err = io.ReadAll(stdin)
+		} else {
+			src, err = os.ReadFile(f)
 		}
-		rep.results = append(rep.results, analysis.Analyze(f, src, cfg))
+		if err != nil {
+			fmt.Fprintf(stderr, "postmortem-bot lint: read %s: %v\n", name, err)
+			problems = append(problems, err)
+			continue
+		}
+		rep.results = append(rep.results, analysis.Analyze(name, src, cfg))
 	}
 	if err := write(stdout, rep); err != nil {
 		fmt.Fprintf(stderr, "postmortem-bot lint: write output: %v\n", err)
 		return ExitUsage
 	}
-	if rep.failing() {
+	switch {
+	case len(problems) > 0:
+		return ExitUsage
+	case rep.failing():
 		return ExitFindings
 	}
 	return ExitClean
+}
+
+// parseInterleaved parses flags wherever they appear among the paths (the
+// flag package stops at the first non-flag); "--" ends the flags.
+func parseInterleaved(flags *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for {
+		if err := flags.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := flags.Args()
+		if len(rest) == 0 {
+			return paths, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(paths, rest...), nil
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
+	}
 }
 
 // failing reports whether any finding is an error or a warning.
@@ -149,11 +200,13 @@ func (r *report) failing() bool {
 }
 
 // collectFiles expands directories to the *.md files under them (hidden
-// directories such as .git skipped), keeps named files as given, and
-// returns a sorted list without duplicates.
-func collectFiles(paths []string) ([]string, error) {
+// directories such as .git skipped), keeps named files as given ("-" is
+// standard input), and returns a sorted list without duplicates and a
+// problem for each path that cannot be read.
+func collectFiles(paths []string) ([]string, []error) {
 	seen := map[string]bool{}
 	var files []string
+	var problems []error
 	add := func(p string) {
 		if !seen[p] {
 			seen[p] = true
@@ -161,9 +214,14 @@ func collectFiles(paths []string) ([]string, error) {
 		}
 	}
 	for _, root := range paths {
+		if root == "-" {
+			add(root)
+			continue
+		}
 		info, err := os.Stat(root)
 		if err != nil {
-			return nil, fmt.Errorf("lint %s: %w", root, err)
+			problems = append(problems, fmt.Errorf("lint %s: %w", root, err))
+			continue
 		}
 		if !info.IsDir() {
 			add(root)
@@ -182,9 +240,9 @@ func collectFiles(paths []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			problems = append(problems, err)
 		}
 	}
 	sort.Strings(files)
-	return files, nil
+	return files, problems
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -231,5 +233,90 @@ func TestCancelledContextStopsWithUsageExit(t *testing.T) {
 	var out, errw bytes.Buffer
 	if code := Run(ctx, []string{"testdata/clean.md"}, &out, &errw); code != ExitUsage || !strings.Contains(errw.String(), "stopped") {
 		t.Errorf("exit %d stderr %q", code, errw.String())
+	}
+}
+
+func TestDashReadsStandardInput(t *testing.T) {
+	src, err := os.ReadFile("testdata/blameful.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errw bytes.Buffer
+	code := RunWithInput(context.Background(), []string{"-"}, bytes.NewReader(src), &out, &errw)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d (stderr %q)", code, ExitFindings, errw.String())
+	}
+	if !strings.Contains(out.String(), "<stdin>:") {
+		t.Errorf("findings do not name standard input: %q", out.String())
+	}
+}
+
+func TestFlagsAfterPathsAreFlags(t *testing.T) {
+	code, out, stderr := run(t, "testdata/blameful.md", "--format", "json")
+	if code != ExitFindings {
+		t.Fatalf("exit %d (stderr %q)", code, stderr)
+	}
+	if !json.Valid([]byte(out)) {
+		t.Fatalf("--format after the path was not applied: %q", out)
+	}
+	// After --, everything is a path.
+	code, _, stderr = run(t, "testdata/clean.md", "--", "--format")
+	if code != ExitUsage || !strings.Contains(stderr, "--format") {
+		t.Errorf("exit %d, stderr %q: a path named --format should be reported missing", code, stderr)
+	}
+}
+
+func TestMissingPathIsReportedAndTheOthersStillLinted(t *testing.T) {
+	code, out, stderr := run(t, "testdata/no-such.md", "testdata/blameful.md")
+	if code != ExitUsage {
+		t.Fatalf("exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(stderr, "testdata/no-such.md") {
+		t.Errorf("missing path not reported: %q", stderr)
+	}
+	if !strings.Contains(out, "testdata/blameful.md:") {
+		t.Errorf("the existing file was not linted: %q", out)
+	}
+}
+
+func TestNoMarkdownFilesIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, dir)
+	if code != ExitUsage || !strings.Contains(stderr, "no Markdown files found") {
+		t.Fatalf("exit %d, stderr %q, stdout %q", code, stderr, out)
+	}
+}
+
+func TestHelpExitsZeroOnStdout(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		code, out, _ := run(t, arg)
+		if code != ExitClean || !strings.Contains(out, "usage: postmortem-bot lint") || !strings.Contains(out, "environment variables") {
+			t.Errorf("%s: exit %d, stdout %q", arg, code, out)
+		}
+	}
+}
+
+func TestSARIFNamesTheToolVersion(t *testing.T) {
+	old := ToolVersion
+	ToolVersion = "v1.2.3-test"
+	t.Cleanup(func() { ToolVersion = old })
+	_, out, _ := run(t, "--format", "sarif", "testdata/blameful.md")
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Version string `json:"version"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("SARIF: %v, %q", err, out)
+	}
+	if got := log.Runs[0].Tool.Driver.Version; got != "v1.2.3-test" {
+		t.Errorf("driver version %q", got)
 	}
 }

@@ -32,6 +32,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri,omitempty"`
 	Rules          []sarifRule `json:"rules"`
 }
@@ -125,7 +126,7 @@ func writeSARIF(w io.Writer, r *report) error {
 		results = []sarifResult{}
 	}
 	log := sarifLog{Version: sarifVersion, Schema: sarifSchema, Runs: []sarifRun{{
-		Tool:    sarifTool{Driver: sarifDriver{Name: "postmortem-bot", InformationURI: "https://github.com/postmortem-bot/postmortem-bot", Rules: rules}},
+		Tool:    sarifTool{Driver: sarifDriver{Name: "postmortem-bot", Version: ToolVersion, InformationURI: "https://github.com/postmortem-bot/postmortem-bot", Rules: rules}},
 		Results: results,
 	}}}
 	enc := json.NewEncoder(w)

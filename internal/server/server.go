@@ -26,6 +26,7 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 	"github.com/postmortem-bot/postmortem-bot/internal/queue"
+	"github.com/postmortem-bot/postmortem-bot/internal/setup"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 	"github.com/postmortem-bot/postmortem-bot/internal/webhook"
 )
@@ -62,6 +63,8 @@ type Server struct {
 	metrics *metrics.Metrics
 	env     *feature.Env
 	botName atomic.Pointer[string]
+	// githubProblem says why GitHub could not be asked at start (startup.go).
+	githubProblem atomic.Pointer[string]
 	noJobs  bool
 }
 
@@ -76,6 +79,15 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	clients, err := ghclient.NewCreator(o.Config.GitHub, s.metrics)
 	if err != nil {
 		return nil, fmt.Errorf("github client creator: %w", err)
+	}
+	slug, unreachable, err := checkApp(ctx, clients, o.Config) // startup.go
+	if err != nil {
+		return nil, err
+	}
+	if unreachable != nil {
+		reason := unreachable.Error()
+		s.githubProblem.Store(&reason)
+		o.Logger.Warn().Err(unreachable).Msg("starting unready: GitHub did not answer GET /app; retrying")
 	}
 
 	s.db, err = store.Open(ctx, o.Config.DatabaseURL)
@@ -102,7 +114,8 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 
-	handlers := make([]event.Handler, 0, len(features))
+	handlers := make([]event.Handler, 0, len(features)+1)
+	handlers = append(handlers, &pingLog{appID: o.Config.GitHub.App.IntegrationID, log: o.Logger})
 	workers := river.NewWorkers()
 	var periodic []*river.PeriodicJob
 	for _, f := range features {
@@ -139,6 +152,9 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	lazy.Set(s.jobs)
 
 	s.intake = webhook.New(o.Config.GitHub.App.WebhookSecret, handlers, s.jobs, s.db, s.metrics)
+	if o.Config.AppSlug == "" {
+		o.Config.AppSlug = slug
+	}
 	if o.Config.AppSlug != "" {
 		s.setBot(o.Config.AppSlug)
 	}
@@ -151,12 +167,17 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.Use(gin.Recovery(), s.requestLogger())
 	s.intake.Route(r, WebhookPath)
+	r.GET("/setup", gin.WrapF(setup.Closed))
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		if err := s.db.Ready(ctx); err != nil {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": err.Error()})
+			return
+		}
+		if reason := s.githubReady(); reason != "" {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": reason})
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ready"})
@@ -168,7 +189,7 @@ func (s *Server) routes() *gin.Engine {
 // requestLogger puts the server's logger in each request's context.
 func (s *Server) requestLogger() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Request = c.Request.WithContext(s.log.WithContext(c.Request.Context()))
+		c.Request = c.Request.WithContext(s.log.Hook(quietLibraryLines{}).WithContext(c.Request.Context()))
 		c.Next()
 	}
 }
@@ -202,9 +223,10 @@ func (s *Server) setBot(slug string) {
 // learnBotLogin asks GitHub for the app's slug until it answers.
 func (s *Server) learnBotLogin(ctx context.Context) {
 	wait := time.Second
-	for s.BotLogin() == "" {
+	for s.BotLogin() == "" || s.githubReady() != "" {
 		slug, err := ghclient.AppSlug(ctx, s.env.GitHub)
 		if err == nil && slug != "" {
+			s.githubProblem.Store(nil)
 			s.setBot(slug)
 			s.log.Info().Str("bot", s.BotLogin()).Msg("learned the app's bot login")
 			return
