@@ -65,7 +65,7 @@ type Server struct {
 	botName atomic.Pointer[string]
 	// githubProblem says why GitHub could not be asked at start (startup.go).
 	githubProblem atomic.Pointer[string]
-	noJobs  bool
+	noJobs        bool
 }
 
 // New builds the server: it opens and migrates the database and wires

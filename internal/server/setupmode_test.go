@@ -167,8 +167,8 @@ func TestSetupModeRegistersTheAppAndServesWebhooksWithoutRestart(t *testing.T) {
 	manifest := html.UnescapeString(manifestAttr[1])
 	var m struct {
 		HookAttributes struct{ URL string } `json:"hook_attributes"`
-		RedirectURL    string              `json:"redirect_url"`
-		Permissions    map[string]string   `json:"default_permissions"`
+		RedirectURL    string               `json:"redirect_url"`
+		Permissions    map[string]string    `json:"default_permissions"`
 	}
 	if err := json.Unmarshal([]byte(manifest), &m); err != nil {
 		t.Fatalf("manifest is not JSON: %v\n%s", err, manifest)
