@@ -115,8 +115,8 @@ func TestManifestPrintsAppYAMLAsJSONForThePublicURL(t *testing.T) {
 	var m struct {
 		Name           string
 		HookAttributes struct{ URL string } `json:"hook_attributes"`
-		RedirectURL    string              `json:"redirect_url"`
-		Events         []string            `json:"default_events"`
+		RedirectURL    string               `json:"redirect_url"`
+		Events         []string             `json:"default_events"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, stdout.String())

@@ -184,22 +184,22 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func manifest(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("manifest", "manifest [--public-url URL] [--config FILE]", config.Pick("PUBLIC_URL", "LISTEN_ADDR"), stdout)
+	fs := newFlags("manifest", "manifest [--public-url URL] [--config FILE]", config.Pick("PUBLIC_URL", "WEBHOOK_URL", "LISTEN_ADDR"), stdout)
 	publicURL := fs.String("public-url", "", "where GitHub reaches the server (default: PUBLIC_URL)")
 	configPath := fs.String("config", "", "YAML configuration file (default: config.yml if present)")
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
-	u := *publicURL
-	if u == "" {
-		cfg, err := loadConfig(*configPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "postmortem-bot: %v\n", err)
-			return 2
-		}
-		u = cfg.PublicURL
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "postmortem-bot: %v\n", err)
+		return 2
 	}
-	out, err := setup.Manifest(postmortembot.AppManifest, u)
+	u := cfg.PublicURL
+	if *publicURL != "" {
+		u = *publicURL
+	}
+	out, err := setup.Manifest(postmortembot.AppManifest, u, cfg.WebhookURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "postmortem-bot manifest: %v\n", err)
 		return 2

@@ -36,6 +36,9 @@ type Config struct {
 	// PublicURL is where GitHub (and a browser) reach this server; the
 	// setup page builds the app's manifest from it.
 	PublicURL string `yaml:"public_url"`
+	// WebhookURL is the webhook address the manifest registers; empty means
+	// PUBLIC_URL/api/github/hook. A relay (smee.io) sets it.
+	WebhookURL string `yaml:"webhook_url"`
 	// DataDir holds what the server keeps on disk besides the database:
 	// the credentials stored by the setup page.
 	DataDir string `yaml:"data_dir"`
@@ -165,6 +168,7 @@ func (c *Config) applyEnv(getenv func(string) (string, bool)) error {
 	str("LOG_LEVEL", &c.LogLevel)
 	str("PUBLIC_URL", &c.PublicURL)
 	str("DATA_DIR", &c.DataDir)
+	str("WEBHOOK_URL", &c.WebhookURL)
 	if v, ok := getenv("GITHUB_APP_INTEGRATION_ID"); ok {
 		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 		if err != nil || id <= 0 {
@@ -264,6 +268,9 @@ func (c *Config) validate() error {
 		if !strings.HasPrefix(u.value, "http://") && !strings.HasPrefix(u.value, "https://") {
 			add(u.setting, fmt.Sprintf("must be an http(s) URL, got %q", u.value))
 		}
+	}
+	if c.WebhookURL != "" && !strings.HasPrefix(c.WebhookURL, "http://") && !strings.HasPrefix(c.WebhookURL, "https://") {
+		add("WEBHOOK_URL", fmt.Sprintf("must be an http(s) URL, got %q", c.WebhookURL))
 	}
 	if _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
 		add("DATABASE_URL", err.Error())

@@ -36,6 +36,7 @@ var Settings = []Setting{
 	{Env: "GITHUB_V3_API_URL", Key: "github.v3_api_url", Default: "https://api.github.com", Meaning: "REST API root"},
 	{Env: "GITHUB_V4_API_URL", Key: "github.v4_api_url", Default: "https://api.github.com/graphql", Meaning: "GraphQL root (unused; kept for go-githubapp)"},
 	{Env: "PUBLIC_URL", Key: "public_url", Default: "http://localhost:<port>", Meaning: "where GitHub and your browser reach this server; the setup page and the manifest use it"},
+	{Env: "WEBHOOK_URL", Key: "webhook_url", Default: "PUBLIC_URL/api/github/hook", Meaning: "the webhook address the manifest registers, for a relay such as a smee.io channel"},
 	{Env: "LISTEN_ADDR", Key: "listen_addr", Default: DefaultListenAddr, Meaning: "HTTP address"},
 	{Env: "DATABASE_URL", Key: "database_url", Default: DefaultDatabaseURL, Meaning: "sqlite://path.db or postgres://…"},
 	{Env: "DATA_DIR", Key: "data_dir", Default: DefaultDataDir, Meaning: "where the setup page stores the app's credentials (0600 file in a 0700 folder)"},

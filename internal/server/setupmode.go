@@ -24,7 +24,7 @@ import (
 func ServeSetup(ctx context.Context, o Options, ln net.Listener) error {
 	started := make(chan *Server, 1)
 	reg, err := setup.New(setup.Options{
-		WebURL: o.Config.GitHub.WebURL, APIURL: o.Config.GitHub.V3APIURL, PublicURL: o.Config.PublicURL,
+		WebURL: o.Config.GitHub.WebURL, APIURL: o.Config.GitHub.V3APIURL, PublicURL: o.Config.PublicURL, WebhookURL: o.Config.WebhookURL,
 		DataDir: o.Config.DataDir, AppManifest: postmortembot.AppManifest, Logger: o.Logger,
 		Registered: func(ctx context.Context, c *setup.Credentials) error {
 			cfg := o.Config

@@ -19,8 +19,9 @@ const HookPath = "/api/github/hook"
 const CallbackPath = "/setup/callback"
 
 // Manifest turns app.yml into the JSON GitHub's manifest flow takes, with
-// the webhook and redirect addresses under publicURL.
-func Manifest(appYAML []byte, publicURL string) ([]byte, error) {
+// the webhook and redirect addresses under publicURL; webhookURL, when not
+// empty, replaces the webhook address (a relay such as smee.io).
+func Manifest(appYAML []byte, publicURL, webhookURL string) ([]byte, error) {
 	u, err := url.Parse(publicURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("public URL must be an absolute http(s) address, got %q", publicURL)
@@ -38,6 +39,9 @@ func Manifest(appYAML []byte, publicURL string) ([]byte, error) {
 		hook = map[string]any{"active": true}
 	}
 	hook["url"] = base + HookPath
+	if webhookURL != "" {
+		hook["url"] = webhookURL
+	}
 	m["hook_attributes"] = hook
 	m["redirect_url"] = base + CallbackPath
 	out, err := json.MarshalIndent(m, "", "  ")

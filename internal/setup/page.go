@@ -10,6 +10,7 @@ type pageData struct {
 	Token      string
 	Manifest   string
 	PublicURL  string
+	HookURL    string
 	Org        string
 	Action     string
 	Problem    string
@@ -40,7 +41,7 @@ var (
 <p>This creates a GitHub App from the manifest in <code>app.yml</code>: the permissions and events the
 app needs and nothing more. GitHub will show you the app it is about to create (you may change its
 name there, since names are unique on GitHub), then send you back here. This server then stores the
-app's credentials and starts taking webhooks at <code>{{.PublicURL}}/api/github/hook</code>, with no restart.</p>
+app's credentials and starts taking the webhooks GitHub sends to <code>{{.HookURL}}</code>, with no restart.</p>
 <p>The app will belong to {{if .Org}}the organisation <strong>{{.Org}}</strong>{{else}}your personal account{{end}}.</p>
 <form action="{{.Action}}" method="post">
 <input type="hidden" name="manifest" value="{{.Manifest}}">
@@ -53,7 +54,7 @@ app's credentials and starts taking webhooks at <code>{{.PublicURL}}/api/github/
 <button type="submit">Use this owner</button></p>
 </form>
 <details><summary>The manifest sent to GitHub</summary><pre>{{.Manifest}}</pre></details>
-<p>GitHub must reach <code>{{.PublicURL}}</code>. On a laptop, forward deliveries with a tunnel
+<p>GitHub must reach <code>{{.HookURL}}</code>. On a laptop, forward deliveries with a tunnel
 (see the README, "Run it on a laptop").</p>
 {{template "bottom"}}`))
 

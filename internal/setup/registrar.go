@@ -28,7 +28,9 @@ type Options struct {
 	WebURL    string // GitHub's web address (GITHUB_WEB_URL)
 	APIURL    string // REST root (GITHUB_V3_API_URL)
 	PublicURL string // where GitHub and the browser reach this server
-	DataDir   string // where the credentials are stored
+	// WebhookURL replaces PublicURL's webhook address when set (a relay).
+	WebhookURL string
+	DataDir    string // where the credentials are stored
 	// AppManifest is app.yml.
 	AppManifest []byte
 	// HTTPClient talks to GitHub's API (nil: a client with a timeout).
@@ -53,7 +55,7 @@ type Registrar struct {
 
 // New prepares a registrar with a fresh one-time token.
 func New(o Options) (*Registrar, error) {
-	manifest, err := Manifest(o.AppManifest, o.PublicURL)
+	manifest, err := Manifest(o.AppManifest, o.PublicURL, o.WebhookURL)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +99,11 @@ func (r *Registrar) Page(w http.ResponseWriter, req *http.Request) {
 		render(w, http.StatusOK, registeredPage, pageData{App: done, InstallURL: done.InstallURL(r.o.WebURL)})
 		return
 	}
-	d := pageData{Token: r.token, Manifest: string(r.manifest), PublicURL: r.o.PublicURL}
+	hook := r.o.WebhookURL
+	if hook == "" {
+		hook = strings.TrimRight(r.o.PublicURL, "/") + HookPath
+	}
+	d := pageData{Token: r.token, Manifest: string(r.manifest), PublicURL: r.o.PublicURL, HookURL: hook}
 	org := strings.TrimSpace(req.URL.Query().Get("org"))
 	if org != "" && !orgName.MatchString(org) {
 		d.Problem = fmt.Sprintf("%q is not an organisation name (letters, digits and hyphens).", org)
