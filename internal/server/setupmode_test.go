@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -250,5 +251,54 @@ func TestSetupIsClosedOnAServerWithCredentials(t *testing.T) {
 	h := servertest.Start(t, servertest.Options{})
 	if code, body := h.Get("/setup?token=anything"); code != http.StatusGone || strings.Contains(body, `name="manifest"`) {
 		t.Errorf("/setup on a registered server = %d:\n%s", code, body)
+	}
+}
+
+// chromium finds a headless-capable Chromium, or skips the test saying why.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium on PATH (apt-get install -y chromium); the setup page was not checked in a real browser")
+	return ""
+}
+
+// headless runs Chromium without a display on url with extra flags.
+func headless(t *testing.T, extra ...string) []string {
+	return append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--no-first-run", "--user-data-dir=" + t.TempDir()}, extra...)
+}
+
+// TestSetupPageInHeadlessChromium loads the setup page in a real browser
+// and reads the form back from the DOM it built.
+func TestSetupPageInHeadlessChromium(t *testing.T) {
+	browser := chromium(t)
+	gh := fakegithub.New(t)
+	s := startSetupMode(t, gh)
+	setupURL := s.setupURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, browser, headless(t, "--window-size=390,844", "--dump-dom", setupURL)...).Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	dom := string(out)
+	action := regexp.MustCompile(`<form action="([^"]+)" method="post">`).FindStringSubmatch(dom)
+	field := regexp.MustCompile(`<input type="hidden" name="manifest" value="([^"]+)">`).FindStringSubmatch(dom)
+	if action == nil || field == nil || !strings.Contains(dom, `name="viewport"`) {
+		t.Fatalf("the browser's DOM has no manifest form:\n%s", dom)
+	}
+	if !strings.HasPrefix(html.UnescapeString(action[1]), "https://github.com/settings/apps/new?state=") {
+		t.Errorf("form posts to %q", action[1])
+	}
+	var m struct {
+		HookAttributes struct{ URL string } `json:"hook_attributes"`
+		RedirectURL    string              `json:"redirect_url"`
+	}
+	if err := json.Unmarshal([]byte(html.UnescapeString(field[1])), &m); err != nil || m.HookAttributes.URL != s.url+server.WebhookPath || m.RedirectURL != s.url+setup.CallbackPath {
+		t.Errorf("manifest as the browser holds it: %+v, %v", m, err)
 	}
 }
