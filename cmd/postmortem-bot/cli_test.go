@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/config"
 	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
 )
 
@@ -214,5 +216,27 @@ func envFor(t *testing.T, gh *fakegithub.Server) map[string]string {
 		"DATABASE_URL":              "sqlite://" + filepath.Join(t.TempDir(), "bot.db"),
 		"DATA_DIR":                  filepath.Join(t.TempDir(), "data"),
 		"LISTEN_ADDR":               "127.0.0.1:0",
+	}
+}
+
+func TestTextLogsHaveNoColourOffATerminalAndDurationsHaveUnits(t *testing.T) {
+	var buf bytes.Buffer
+	logger, err := newLogger(config.Config{LogFormat: "text", LogLevel: "info"}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger.Info().Dur("timeout", 30*time.Second).Msg("shutting down")
+	out := buf.String()
+	if strings.Contains(out, "\x1b[") {
+		t.Errorf("colour escapes in text logs written to a buffer: %q", out)
+	}
+	if !strings.Contains(out, "timeout=30s") {
+		t.Errorf("duration without unit: %q", out)
+	}
+	buf.Reset()
+	logger, _ = newLogger(config.Config{LogFormat: "json", LogLevel: "info"}, &buf)
+	logger.Info().Dur("wait", 1500*time.Millisecond).Msg("x")
+	if !strings.Contains(buf.String(), `"wait":"1.5s"`) {
+		t.Errorf("JSON duration without unit: %s", buf.String())
 	}
 }

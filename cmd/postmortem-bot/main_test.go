@@ -54,6 +54,9 @@ func TestBadSettingsStopStartupWithOneLineAndExitCode2(t *testing.T) {
 		{"no integration id", func(e map[string]string) { delete(e, "GITHUB_APP_INTEGRATION_ID") }, nil, "GITHUB_APP_INTEGRATION_ID"},
 		{"no private key", func(e map[string]string) { delete(e, "GITHUB_APP_PRIVATE_KEY") }, nil, "GITHUB_APP_PRIVATE_KEY"},
 		{"key is not PEM", func(e map[string]string) { e["GITHUB_APP_PRIVATE_KEY"] = "hello" }, nil, "GITHUB_APP_PRIVATE_KEY"},
+		{"public key", func(e map[string]string) {
+			e["GITHUB_APP_PRIVATE_KEY"] = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n"
+		}, nil, "is a public key"},
 		{"key file missing", func(e map[string]string) {
 			delete(e, "GITHUB_APP_PRIVATE_KEY")
 			e["GITHUB_APP_PRIVATE_KEY_PATH"] = "/nonexistent/key.pem"

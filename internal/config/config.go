@@ -259,6 +259,8 @@ func (c *Config) validate() error {
 			add("GITHUB_APP_PRIVATE_KEY", "is required: PEM text, or a file in GITHUB_APP_PRIVATE_KEY_PATH ("+where("GITHUB_APP_PRIVATE_KEY")+")")
 		case c.GitHub.App.PrivateKey != "" && !strings.Contains(c.GitHub.App.PrivateKey, "-----BEGIN"):
 			add("GITHUB_APP_PRIVATE_KEY", "is not PEM text (expected -----BEGIN RSA PRIVATE KEY-----)")
+		case strings.Contains(c.GitHub.App.PrivateKey, "PUBLIC KEY-----"):
+			add("GITHUB_APP_PRIVATE_KEY", "is a public key; the app signs with its private key ("+where("GITHUB_APP_PRIVATE_KEY")+")")
 		}
 	}
 	for _, u := range []struct{ setting, value string }{

@@ -296,7 +296,7 @@ func TestSetupPageInHeadlessChromium(t *testing.T) {
 	}
 	var m struct {
 		HookAttributes struct{ URL string } `json:"hook_attributes"`
-		RedirectURL    string              `json:"redirect_url"`
+		RedirectURL    string               `json:"redirect_url"`
 	}
 	if err := json.Unmarshal([]byte(html.UnescapeString(field[1])), &m); err != nil || m.HookAttributes.URL != s.url+server.WebhookPath || m.RedirectURL != s.url+setup.CallbackPath {
 		t.Errorf("manifest as the browser holds it: %+v, %v", m, err)

@@ -27,7 +27,7 @@ var ErrCredentialsRejected = errors.New("GitHub rejected the app's credentials")
 func checkApp(ctx context.Context, clients githubapp.ClientCreator, cfg config.Config) (slug string, unreachable, err error) {
 	client, err := clients.NewAppClient()
 	if err != nil {
-		return "", nil, fmt.Errorf("GITHUB_APP_PRIVATE_KEY: %w", err)
+		return "", nil, errors.New("GITHUB_APP_PRIVATE_KEY: not an RSA private key; use the .pem file GitHub generated for the app (\"Generate a private key\" on the app's page)")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
