@@ -126,3 +126,14 @@ func TestConfigFileTypoSuggestsTheKey(t *testing.T) {
 		t.Errorf("a key like no other should get no suggestion: %v", err)
 	}
 }
+
+func TestPublicAndWebhookURLsMustBeHTTP(t *testing.T) {
+	_, err := Load("", false, env(map[string]string{"PUBLIC_URL": "bot.example.com", "WEBHOOK_URL": "smee.io/x"}))
+	if err == nil || !strings.Contains(err.Error(), "PUBLIC_URL") || !strings.Contains(err.Error(), "WEBHOOK_URL") {
+		t.Fatalf("got %v", err)
+	}
+	c, err := Load("", false, env(map[string]string{"PUBLIC_URL": "https://bot.example.com/"}))
+	if err != nil || c.PublicURL != "https://bot.example.com" {
+		t.Fatalf("trailing slash kept or rejected: %q, %v", c.PublicURL, err)
+	}
+}
