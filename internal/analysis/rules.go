@@ -174,6 +174,9 @@ func compileRule(r Rule) (*compiledRule, error) {
 		if r.Pattern == "" {
 			return nil, fmt.Errorf("rule %q: kind pattern needs a pattern", r.ID)
 		}
+		if err := CheckPattern(r.Pattern); err != nil {
+			return nil, fmt.Errorf("rule %q: bad pattern: %w", r.ID, err)
+		}
 		re, err := regexp.Compile(r.Pattern)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q: bad pattern: %w", r.ID, err)

@@ -26,6 +26,9 @@ type decoder struct {
 
 func decodeOnto(p *Policy, file string, data []byte) error {
 	d := &decoder{file: file, keys: map[string]*yaml.Node{}}
+	if len(data) > MaxFileBytes {
+		return &Error{File: file, Message: fmt.Sprintf("the file is %d bytes; a policy file may hold at most %d", len(data), MaxFileBytes)}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	switch err := dec.Decode(&doc); {
@@ -46,6 +49,9 @@ func decodeOnto(p *Policy, file string, data []byte) error {
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
+	if err := d.screen(root); err != nil {
+		return err
+	}
 	if err := d.decode(root, reflect.ValueOf(p).Elem(), ""); err != nil {
 		return err
 	}
@@ -54,9 +60,13 @@ func decodeOnto(p *Policy, file string, data []byte) error {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns yaml.v3's "yaml: line 3: did not find ..." into an *Error.
+// yamlQuoted is a piece of the file yaml.v3 quotes in a message.
+var yamlQuoted = regexp.MustCompile(" ?('[^'\\s]{2,}'|`[^`]*`)")
+
+// syntaxError turns yaml.v3's "yaml: line 3: did not find ..." into an
+// *Error, leaving out whatever piece of the file yaml.v3 quoted.
 func (d *decoder) syntaxError(err error) error {
-	msg := err.Error()
+	msg := yamlQuoted.ReplaceAllString(err.Error(), "")
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		return &Error{File: d.file, Line: line, Message: "invalid YAML: " + m[2]}
@@ -73,14 +83,11 @@ var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 // decode sets v from n. Structs merge key by key; lists, maps and scalars
 // replace what v held.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) error {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
 	t := v.Type()
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		fresh := reflect.New(t)
 		if err := n.Decode(fresh.Interface()); err != nil {
-			return d.errorAt(n, path, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+			return d.errorAt(n, path, "cannot be read as this key's type, got %s", describe(n))
 		}
 		v.Set(fresh.Elem())
 		return nil
@@ -146,7 +153,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) error {
 	// Anything else (interfaces, unusual types the analysis may add) is left to yaml.v3.
 	fresh := reflect.New(t)
 	if err := n.Decode(fresh.Interface()); err != nil {
-		return d.errorAt(n, path, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+		return d.errorAt(n, path, "cannot be read as this key's type, got %s", describe(n))
 	}
 	v.Set(fresh.Elem())
 	return nil
@@ -189,16 +196,18 @@ func (d *decoder) unknownKey(k *yaml.Node, path, child string, fields map[string
 		known = append(known, name)
 	}
 	sort.Strings(known)
+	// The error names the place and the keys the schema knows, never the
+	// unknown key itself: the file may not be a policy at all.
 	switch {
 	case k.Value == "<<":
-		return d.errorAt(k, child, "merge keys (<<) are not supported; write the keys out")
+		return d.errorAt(k, path, "merge keys (<<) are not supported; write the keys out")
 	case path == "" && (k.Value == "remote" || k.Value == "path" || k.Value == "ref"):
 		return d.errorAt(k, child, "a remote reference holds only the keys remote, path and ref, and nothing else")
 	}
 	if near := nearest(k.Value, known); near != "" {
-		return d.errorAt(k, child, "unknown key; did you mean %q?", near)
+		return d.errorAt(k, path, "unknown key here; did you mean %q?", near)
 	}
-	return d.errorAt(k, child, "unknown key; known keys here: %s", strings.Join(known, ", "))
+	return d.errorAt(k, path, "unknown key here; the keys here are %s", strings.Join(known, ", "))
 }
 
 func (d *decoder) decodeList(n *yaml.Node, v reflect.Value, path string) error {
@@ -226,8 +235,8 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) error {
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode || k.Value == "" {
-			return d.errorAt(k, path, "keys must be non-empty words, got %s", describe(k))
+		if k.Kind != yaml.ScalarNode || !mapKeyPattern.MatchString(k.Value) {
+			return d.errorAt(k, path, "keys here must be short words of letters, digits, '-', '_' or '.', got %s", describe(k))
 		}
 		child := joinKey(path, k.Value)
 		if first, dup := seen[k.Value]; dup {
@@ -285,7 +294,9 @@ func joinKey(path, key string) string {
 	return path + "." + key
 }
 
-// describe names what a node holds, for "must be X, got Y" messages.
+// describe names the kind of value a node holds, for "must be X, got Y"
+// messages. It never quotes the value: an error may be published where the
+// file's readers are not (see Error).
 func describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -299,13 +310,15 @@ func describe(n *yaml.Node) string {
 	case "!!null":
 		return "nothing (null)"
 	case "!!str":
-		return strconv.Quote(n.Value)
+		return "a string"
 	case "!!bool":
-		return n.Value
-	case "!!int", "!!float":
-		return "the number " + n.Value
+		return "true or false"
+	case "!!int":
+		return "a whole number"
+	case "!!float":
+		return "a number with a fraction"
 	}
-	return fmt.Sprintf("%s %q", n.ShortTag(), n.Value)
+	return "a value with a custom tag"
 }
 
 // nearest returns the known key closest to a misspelt one, if it is close.

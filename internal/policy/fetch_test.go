@@ -111,7 +111,7 @@ func TestFetchNamesTheRepositoryOfAnInvalidFile(t *testing.T) {
 	if !errors.As(err, &perr) {
 		t.Fatalf("want *policy.Error, got %T %v", err, err)
 	}
-	if want := `acme/.github@trunk:postmortem.yml:2:3: check.mode: must be "enforce" or "advisory", got "strict"`; err.Error() != want {
+	if want := `acme/.github@trunk:postmortem.yml:2:3: check.mode: must be "enforce" or "advisory"`; err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)
 	}
 }

@@ -4,28 +4,23 @@ import (
 	"fmt"
 	"path"
 	"strings"
-	"text/template"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 )
 
 // PostmortemPath is where a new postmortem for an incident goes: the
-// directory joined with the rendered file name template.
+// directory joined with postmortem.filename, its fields substituted.
 func (p *Policy) PostmortemPath(d draft.FileNameData) (string, error) {
-	t, err := template.New("filename").Option("missingkey=error").Parse(p.Postmortem.Filename)
-	if err != nil {
-		return "", fmt.Errorf("postmortem.filename: %w", err)
+	parts, msg := parseFilename(p.Postmortem.Filename)
+	if msg != "" {
+		return "", fmt.Errorf("postmortem.filename: %s", msg)
 	}
 	if d.Slug == "" {
 		return "", fmt.Errorf("postmortem path for incident #%d: empty slug", d.Number)
 	}
-	name, err := executeFilename(t, d)
-	if err != nil {
-		return "", fmt.Errorf("postmortem.filename for incident #%d: %w", d.Number, err)
-	}
-	full := path.Join(p.Postmortem.Directory, name)
+	full := path.Join(p.Postmortem.Directory, expandFilename(parts, d))
 	if msg := repoPathProblem(full); msg != "" || !strings.HasSuffix(full, ".md") || !p.MatchesPostmortemPath(full) {
-		return "", fmt.Errorf("postmortem.filename for incident #%d gives %q, not a Markdown file under %s", d.Number, full, p.Postmortem.Directory)
+		return "", fmt.Errorf("postmortem.filename for incident #%d does not give a Markdown file under %s", d.Number, p.Postmortem.Directory)
 	}
 	return full, nil
 }

@@ -10,9 +10,12 @@ import (
 func TestPostmortemPath(t *testing.T) {
 	d := draft.FileNameData{Date: "2024-05-14", Slug: "checkout-502s", Number: 482}
 	cases := []struct{ yaml, want string }{
-		{"", "postmortems/2024-05-14-checkout-502s.md"},
-		{"postmortem:\n  directory: docs/incidents/\n  filename: \"{{.Number}}/{{.Slug}}.md\"\n", "docs/incidents/482/checkout-502s.md"},
-		{"postmortem:\n  filename: \"INC-{{printf \\\"%05d\\\" .Number}}.md\"\n", "postmortems/INC-00482.md"},
+		{"", "postmortems/2024-05-14-482-checkout-502s.md"},
+		{"postmortem:\n  directory: docs/incidents/\n  filename: \"{number}/{slug}.md\"\n", "docs/incidents/482/checkout-502s.md"},
+		{"postmortem:\n  filename: \"{year}/INC-{number}.md\"\n", "postmortems/2024/INC-482.md"},
+		// The old template syntax, translated for the three fields it had.
+		{"postmortem:\n  filename: \"{{.Date}}-{{ .Slug }}.md\"\n", "postmortems/2024-05-14-checkout-502s.md"},
+		{"postmortem:\n  filename: \"{{.Number}}/{{.Slug}}.md\"\n", "postmortems/482/checkout-502s.md"},
 	}
 	for _, c := range cases {
 		p := mustParse(t, c.yaml)
@@ -31,7 +34,7 @@ func TestPostmortemPath(t *testing.T) {
 }
 
 func TestPostmortemPathRefusesUnsafeNames(t *testing.T) {
-	p := mustParse(t, "postmortem:\n  filename: \"{{.Slug}}.md\"\n")
+	p := mustParse(t, "postmortem:\n  filename: \"{slug}.md\"\n")
 	for _, slug := range []string{"", "../../etc/passwd", "a/../../b"} {
 		if got, err := p.PostmortemPath(draft.FileNameData{Slug: slug, Number: 1}); err == nil {
 			t.Errorf("slug %q gave %q, want an error", slug, got)

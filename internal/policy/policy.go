@@ -38,7 +38,7 @@ type Severity struct {
 // Postmortem says how a postmortem is drafted and proposed.
 type Postmortem struct {
 	Directory            string   `yaml:"directory"`
-	Filename             string   `yaml:"filename"` // text/template over draft.FileNameData
+	Filename             string   `yaml:"filename"` // {date}, {year}, {slug} and {number} substituted, see filename.go
 	Template             string   `yaml:"template"` // repository path; "" = built-in
 	BranchPrefix         string   `yaml:"branch_prefix"`
 	Labels               []string `yaml:"labels"`

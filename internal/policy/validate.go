@@ -8,11 +8,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/template"
 	"unicode"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
-	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 )
 
 // maxDays bounds every day count: ten years is already more than any process needs.
@@ -63,7 +61,7 @@ func validate(p *Policy, d *decoder) error {
 	v.labels("postmortem.labels", pm.Labels, false)
 	for i, login := range pm.Reviewers {
 		if !loginPattern.MatchString(login) {
-			msg := fmt.Sprintf("%q is not a GitHub login", login)
+			msg := "must be a GitHub login"
 			if strings.HasPrefix(login, "@") {
 				msg += "; write it without the @"
 			}
@@ -72,7 +70,7 @@ func validate(p *Policy, d *decoder) error {
 	}
 	for i, slug := range pm.TeamReviewers {
 		if !teamSlugPattern.MatchString(slug) {
-			msg := fmt.Sprintf("%q is not a team slug", slug)
+			msg := "must be a team slug"
 			if strings.Contains(slug, "/") {
 				msg += "; write only the part after the organisation, e.g. \"sre\" for @acme/sre"
 			}
@@ -82,18 +80,18 @@ func validate(p *Policy, d *decoder) error {
 	v.days("postmortem.due_days", pm.DueDays)
 	v.days("postmortem.reminder_interval_days", pm.ReminderIntervalDays)
 	if pm.TimelineLimit < 0 || pm.TimelineLimit > maxTimelineLimit {
-		v.fail("postmortem.timeline_limit", fmt.Sprintf("must be between 0 and %d, got %d", maxTimelineLimit, pm.TimelineLimit))
+		v.fail("postmortem.timeline_limit", fmt.Sprintf("must be between 0 and %d", maxTimelineLimit))
 	}
 
 	c := p.Check
 	if c.Mode != ModeEnforce && c.Mode != ModeAdvisory {
-		v.fail("check.mode", fmt.Sprintf("must be %q or %q, got %q", ModeEnforce, ModeAdvisory, c.Mode))
+		v.fail("check.mode", fmt.Sprintf("must be %q or %q", ModeEnforce, ModeAdvisory))
 	}
 	v.sections(c.RequiredSections)
 	v.ruleOverrides(c.Rules)
 	if c.GuidanceURL != "" {
 		if u, err := url.Parse(c.GuidanceURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			v.fail("check.guidance_url", fmt.Sprintf("must be an http(s) address, got %q", c.GuidanceURL))
+			v.fail("check.guidance_url", "must be an http(s) address")
 		}
 	}
 
@@ -105,8 +103,8 @@ func validate(p *Policy, d *decoder) error {
 	for _, prio := range slices.Sorted(maps.Keys(a.DueDaysByPriority)) {
 		days := a.DueDaysByPriority[prio]
 		key := "action_items.due_days_by_priority." + prio
-		if other, dup := priorities[strings.ToUpper(prio)]; dup {
-			v.fail(key, fmt.Sprintf("priority %q is already set as %q", prio, other))
+		if _, dup := priorities[strings.ToUpper(prio)]; dup {
+			v.fail(key, "this priority is already set, in other letter case")
 		}
 		priorities[strings.ToUpper(prio)] = prio
 		v.days(key, days)
@@ -115,7 +113,7 @@ func validate(p *Policy, d *decoder) error {
 	v.days("action_items.reminder_interval_days", a.ReminderIntervalDays)
 	v.days("action_items.escalate_after_days", a.EscalateAfterDays)
 	if a.EscalationTeam != "" && !teamPattern.MatchString(a.EscalationTeam) {
-		v.fail("action_items.escalation_team", fmt.Sprintf("must look like \"@org/team-slug\", got %q", a.EscalationTeam))
+		v.fail("action_items.escalation_team", "must look like \"@org/team-slug\"")
 	}
 	if a.StatusIssue.Enabled && strings.TrimSpace(a.StatusIssue.Title) == "" {
 		v.fail("action_items.status_issue.title", "must not be empty while the status issue is enabled", "action_items.status_issue.enabled")
@@ -149,7 +147,7 @@ func (v *validator) fail(key, msg string, fallbacks ...string) {
 
 func (v *validator) days(key string, n int) {
 	if n < 0 || n > maxDays {
-		v.fail(key, fmt.Sprintf("must be between 0 and %d days, got %d", maxDays, n))
+		v.fail(key, fmt.Sprintf("must be between 0 and %d days", maxDays))
 	}
 }
 
@@ -164,16 +162,16 @@ func (v *validator) labels(key string, labels []string, required bool) {
 		case strings.TrimSpace(l) == "":
 			v.fail(k, "a label must not be empty")
 		case len(l) > 50:
-			v.fail(k, fmt.Sprintf("%q is longer than GitHub's 50-character limit for labels", l))
+			v.fail(k, "must be at most 50 characters, GitHub's limit for labels")
 		case seen[strings.ToLower(l)]:
-			v.fail(k, fmt.Sprintf("%q is listed twice (labels ignore case)", l))
+			v.fail(k, "repeats an earlier label (labels ignore case)")
 		}
 		seen[strings.ToLower(l)] = true
 	}
 }
 
 func (v *validator) sections(specs []analysis.SectionSpec) {
-	seen := map[string]string{}
+	seen := map[string]int{}
 	for i, s := range specs {
 		key := fmt.Sprintf("check.required_sections[%d]", i)
 		names := append([]string{s.Name}, s.Aliases...)
@@ -188,9 +186,9 @@ func (v *validator) sections(specs []analysis.SectionSpec) {
 				continue
 			}
 			if owner, dup := seen[norm]; dup {
-				v.fail(k, fmt.Sprintf("heading %q already belongs to section %q", name, owner), key)
+				v.fail(k, fmt.Sprintf("this heading already belongs to check.required_sections[%d]", owner), key)
 			}
-			seen[norm] = s.Name
+			seen[norm] = i
 		}
 	}
 }
@@ -218,7 +216,7 @@ func (v *validator) ruleOverrides(o analysis.RuleOverrides) {
 			v.fail(key, unknownRule(id, known))
 		}
 		if sev := o.Severity[id]; !validSeverity(sev) {
-			v.fail(key, fmt.Sprintf("must be error, warning or info, got %q", sev))
+			v.fail(key, "must be error, warning or info")
 		}
 	}
 	for i, r := range o.Add {
@@ -226,18 +224,27 @@ func (v *validator) ruleOverrides(o analysis.RuleOverrides) {
 		if strings.TrimSpace(r.ID) == "" {
 			v.fail(key+".id", "an added rule needs an id", key)
 		}
-		if _, err := analysis.ApplyOverrides(defaults, analysis.RuleOverrides{Add: []analysis.Rule{r}}); err != nil {
-			v.fail(key, strings.TrimPrefix(err.Error(), "add: "))
+		if field, msg := addedRuleProblem(r); msg != "" {
+			v.fail(key+"."+field, msg, key)
+		}
+		if slices.Contains(known, r.ID) {
+			v.fail(key+".id", "a default rule already has this id; change that rule with check.rules.severity or check.rules.disable", key)
+		}
+		for j := range i {
+			if o.Add[j].ID == r.ID {
+				v.fail(key+".id", fmt.Sprintf("check.rules.add[%d] already has this id", j), key)
+			}
 		}
 	}
 	if _, err := analysis.ApplyOverrides(defaults, o); err != nil {
-		// Added rules that clash with each other, say by sharing an id.
-		v.fail("check.rules", err.Error())
+		// Whatever the checks above missed; the analysis's message may quote
+		// the file, so only the kind of problem is reported.
+		v.fail("check.rules", "the rules cannot be applied; check each added rule's fields")
 	}
 }
 
 func unknownRule(id string, known []string) string {
-	msg := fmt.Sprintf("unknown rule id %q", id)
+	msg := "unknown rule id"
 	if near := nearest(id, known); near != "" {
 		msg += fmt.Sprintf("; did you mean %q?", near)
 	}
@@ -248,8 +255,8 @@ func validSeverity(s analysis.Severity) bool {
 	return s == analysis.SeverityError || s == analysis.SeverityWarning || s == analysis.SeverityInfo
 }
 
-func notASeverity(s string, labels []string) string {
-	return fmt.Sprintf("%q is not one of severity.labels [%s]", s, strings.Join(labels, ", "))
+func notASeverity(string, []string) string {
+	return "must be one of severity.labels"
 }
 
 // normalizeHeading matches headings the way the analysis does: case and
@@ -273,56 +280,11 @@ func repoPathProblem(p string) string {
 	case strings.TrimSpace(p) == "":
 		return "must be a path inside the repository, like \"postmortems\""
 	case strings.HasPrefix(p, "/") || strings.Contains(p, "\\"):
-		return fmt.Sprintf("must be a relative path with forward slashes, got %q", p)
+		return "must be a relative path with forward slashes"
 	case path.Clean(p) != strings.TrimSuffix(p, "/") || p == "." || strings.HasPrefix(p, "../") || p == "..":
-		return fmt.Sprintf("must be a plain path inside the repository (no \".\", \"..\" or \"//\"), got %q", p)
+		return "must be a plain path inside the repository (no \".\", \"..\" or \"//\")"
 	}
 	return ""
-}
-
-// filenameProblem checks the file name template by rendering it for two
-// sample incidents: both names must be valid and must differ.
-func filenameProblem(tmpl string) string {
-	if strings.TrimSpace(tmpl) == "" {
-		return "must be a file name template, like \"{{.Date}}-{{.Slug}}.md\""
-	}
-	t, err := template.New("filename").Option("missingkey=error").Parse(tmpl)
-	if err != nil {
-		return "invalid template: " + strings.TrimPrefix(err.Error(), "template: filename:")
-	}
-	var names []string
-	for _, sample := range []draft.FileNameData{
-		{Date: "2024-01-31", Slug: "checkout-outage", Number: 101},
-		{Date: "2024-02-01", Slug: "dns-failure", Number: 102},
-	} {
-		name, err := executeFilename(t, sample)
-		if err != nil {
-			return err.Error()
-		}
-		if !strings.HasSuffix(name, ".md") {
-			return fmt.Sprintf("must produce a name ending in .md; gives %q", name)
-		}
-		if msg := repoPathProblem(name); msg != "" {
-			return fmt.Sprintf("gives %q, which is not a plain relative file name", name)
-		}
-		names = append(names, name)
-	}
-	if names[0] == names[1] {
-		return fmt.Sprintf("gives %q for every incident; use {{.Slug}} or {{.Number}}", names[0])
-	}
-	return ""
-}
-
-func executeFilename(t *template.Template, d draft.FileNameData) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, d); err != nil {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, ": "); i >= 0 {
-			msg = msg[i+2:]
-		}
-		return "", fmt.Errorf("template fails: %s (it may use .Date, .Slug and .Number)", msg)
-	}
-	return b.String(), nil
 }
 
 // branchPrefixProblem applies the parts of git's ref name rules a prefix can break.
@@ -331,9 +293,9 @@ func branchPrefixProblem(p string) string {
 	case p == "":
 		return "must not be empty"
 	case strings.HasPrefix(p, "/") || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "."):
-		return fmt.Sprintf("must not start with /, - or ., got %q", p)
+		return "must not start with /, - or ."
 	case strings.ContainsAny(p, " ~^:?*[\\\t\n") || strings.Contains(p, "..") || strings.Contains(p, "//") || strings.Contains(p, "@{") || strings.Contains(p, "/."):
-		return fmt.Sprintf("%q is not allowed in a git branch name (no spaces, ~ ^ : ? * [ \\, \"..\", \"//\" or \"@{\")", p)
+		return "must be a valid start of a git branch name (no spaces, ~ ^ : ? * [ \\, \"..\", \"//\" or \"@{\")"
 	}
 	return ""
 }
