@@ -3,8 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
