@@ -1,12 +1,12 @@
 package check
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/palantir/go-githubapp/appconfig"
-
+	"github.com/google/go-github/v60/github"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -22,19 +22,40 @@ type policyChange struct {
 	Remote string
 }
 
+// readPolicyChange reads and validates the pull request's version of a
+// policy file, at its head. The file is sized before it is downloaded; an
+// oversized one is reported like any other invalid policy.
+func readPolicyChange(ctx context.Context, client *github.Client, a ReviewArgs, path string) (policyChange, error) {
+	content, err := policy.ReadFile(ctx, client, a.Owner, a.Repo, a.HeadSHA, path)
+	var perr *policy.Error
+	switch {
+	case errors.As(err, &perr):
+		return policyChange{Path: path, Problem: perr}, nil
+	case err != nil:
+		return policyChange{}, fmt.Errorf("read %s at %s: %w", path, a.HeadSHA, err)
+	case content == nil:
+		return checkPolicyChange(path, nil, "GitHub did not list the file at the pull request's head, so it could not be read.", a.Owner), nil
+	}
+	return checkPolicyChange(path, content, "", a.Owner), nil
+}
+
 // checkPolicyChange validates the content a pull request gives a policy
-// file; unreadable explains content GitHub could not serve.
-func checkPolicyChange(path string, content []byte, unreadable string) policyChange {
+// file of a repository of owner; unreadable explains content GitHub could
+// not serve.
+func checkPolicyChange(path string, content []byte, unreadable, owner string) policyChange {
 	ch := policyChange{Path: path}
 	if unreadable != "" {
 		ch.Problem = &policy.Error{File: path, Message: unreadable}
 		return ch
 	}
 	// The loader follows a file holding only a remote reference before
-	// parsing anything, so such a file is not a policy to parse here.
-	ref, err := appconfig.YAMLRemoteRefParser(path, content)
+	// parsing anything, so such a file is not a policy to parse here; the
+	// reference itself must keep to the rules the loader enforces.
+	ref, err := policy.CheckRemote(path, content, owner)
 	if err != nil {
-		ch.Problem = &policy.Error{File: path, Line: 1, Key: "remote", Message: err.Error()}
+		if !errors.As(err, &ch.Problem) {
+			ch.Problem = &policy.Error{File: path, Key: "remote", Message: "the remote reference cannot be read"}
+		}
 		return ch
 	}
 	if ref != nil {

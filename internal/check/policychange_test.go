@@ -1,10 +1,12 @@
 package check_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
 func TestInvalidPolicyInPullFailsWithAnnotationOnItsLine(t *testing.T) {
@@ -25,8 +27,8 @@ func TestInvalidPolicyInPullFailsWithAnnotationOnItsLine(t *testing.T) {
 		t.Fatalf("want one annotation, got %+v", run.Annotations)
 	}
 	got := run.Annotations[0]
-	if !strings.Contains(got.Message, "check.mode") || !strings.Contains(got.Message, `"sometimes"`) {
-		t.Errorf("annotation message %q does not name the key and the bad value", got.Message)
+	if !strings.Contains(got.Message, "check.mode") || strings.Contains(got.Message, "sometimes") {
+		t.Errorf("annotation message %q does not name the key, or quotes the file's value", got.Message)
 	}
 	got.Message, got.RawDetails = "", ""
 	want := fakegithub.Annotation{Path: ".github/postmortem.yml", StartLine: 3, EndLine: 3, StartColumn: 3, EndColumn: 3,
@@ -53,8 +55,10 @@ func TestValidPolicyChangeSucceedsSayingItAppliesOnceMerged(t *testing.T) {
 		}
 	}
 	t.Logf("%d repository requests for a policy-only pull request: %v", len(calls), calls)
-	if len(calls) > 5 { // list files, read the policy blob, confirm the head, list runs, create the run
-		t.Errorf("%d repository requests, want at most 5", len(calls))
+	// List files, list the policy's folder (its size), read the policy
+	// blob, confirm the head, list runs, create the run.
+	if len(calls) > 6 {
+		t.Errorf("%d repository requests, want at most 6", len(calls))
 	}
 
 	run := onlyRun(t, h, sha)
@@ -97,7 +101,7 @@ func TestInvalidPolicyAndBlamefulPostmortemAreBothReported(t *testing.T) {
 	if got := perFile[pm]; len(got) != 3 {
 		t.Errorf("postmortem annotations %v, want the 3 blameful findings", got)
 	}
-	for _, s := range []string{"policy change: invalid", "check.colour", "person-fault", "checked against the base branch's policy", "check.mode: enforce"} {
+	for _, s := range []string{"policy change: invalid", "`check`: unknown key here", "person-fault", "checked against the base branch's policy", "check.mode: enforce"} {
 		if !strings.Contains(run.Summary, s) {
 			t.Errorf("summary lacks %q:\n%s", s, run.Summary)
 		}
@@ -124,7 +128,7 @@ func TestValidPolicyChangeDoesNotLoosenTheCheckOnPostmortems(t *testing.T) {
 func TestPolicyReferringToAnotherRepositoryIsNotMistakenForInvalid(t *testing.T) {
 	h := harness(t)
 	n, sha := openPull(t, h, "policy", map[string][]byte{
-		".github/postmortem.yml": []byte("remote: acme/policies\nref: main\n"),
+		".github/postmortem.yml": []byte("remote: acme/.github\nref: main\n"),
 	})
 	deliverPull(t, h, "opened", n)
 
@@ -132,7 +136,7 @@ func TestPolicyReferringToAnotherRepositoryIsNotMistakenForInvalid(t *testing.T)
 	if run.Conclusion != "success" || len(run.Annotations) != 0 {
 		t.Errorf("conclusion %q with %d annotations, want success with none", run.Conclusion, len(run.Annotations))
 	}
-	if !strings.Contains(run.Summary, "policy change: refers to `acme/policies@main`") {
+	if !strings.Contains(run.Summary, "policy change: refers to `acme/.github:.github/postmortem.yml@main`") {
 		t.Errorf("summary does not name the reference:\n%s", run.Summary)
 	}
 }
@@ -180,5 +184,65 @@ func TestRedeliveredPolicyChangePublishesOneRun(t *testing.T) {
 	writes := h.GitHub.CountRequests("POST", "/repos/acme/shop/check-runs") + h.GitHub.CountRequests("PATCH", "/repos/acme/shop/check-runs")
 	if writes != 1 {
 		t.Errorf("%d check run writes, want 1", writes)
+	}
+}
+
+// A policy file in a pull request is sized before it is read: an oversized
+// one fails the check at its path and is never downloaded.
+func TestOversizedPolicyInPullIsReportedWithoutBeingDownloaded(t *testing.T) {
+	h := harness(t)
+	big := append([]byte("# "), bytes.Repeat([]byte("x"), policy.MaxFileBytes)...)
+	n, sha := openPull(t, h, "policy", map[string][]byte{".github/postmortem.yml": append(big, "\ncheck:\n  mode: advisory\n"...)})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || !strings.Contains(run.Summary, "a policy file may hold at most 65536, so it was not read") {
+		t.Errorf("conclusion %q, summary:\n%s", run.Conclusion, run.Summary)
+	}
+	if got := h.GitHub.CountRequests("GET", "/repos/acme/shop/git/blobs"); got != 0 {
+		t.Errorf("%d blob downloads, want none", got)
+	}
+}
+
+// A pull request's policy cannot point the app at another repository's
+// files: the reference is refused at its line before it is ever followed.
+func TestRemoteOutsideTheOwnerPolicyRepositoryFailsTheCheck(t *testing.T) {
+	h := harness(t)
+	h.GitHub.AddRepo(owner, "secrets")
+	h.GitHub.CommitFile(owner, "secrets", "main", "deploy/prod.env", []byte("DB_PASSWORD=hunter2\n"), "secret")
+	n, sha := openPull(t, h, "policy", map[string][]byte{
+		".github/postmortem.yml": []byte("remote: acme/secrets\npath: deploy/prod.env\n"),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || len(run.Annotations) != 1 || run.Annotations[0].StartLine != 1 {
+		t.Fatalf("conclusion %q annotations %+v, want a failure on line 1", run.Conclusion, run.Annotations)
+	}
+	if strings.Contains(run.Summary, "hunter2") || h.GitHub.CountRequests("GET", "/repos/acme/secrets") != 0 {
+		t.Errorf("the other repository was read or quoted:\n%s", run.Summary)
+	}
+}
+
+// The base branch's policy is what the check runs under; a remote reference
+// in it that leaves the owner's policy repository is reported by file, line
+// and kind of problem, and the file it names is neither read nor quoted.
+func TestBasePolicyRemoteToAnotherRepositoryIsNeitherReadNorQuoted(t *testing.T) {
+	h := harness(t)
+	h.GitHub.AddRepo(owner, "secrets")
+	h.GitHub.CommitFile(owner, "secrets", "main", "deploy/prod.env", []byte("DB_PASSWORD=hunter2\n"), "secret")
+	h.GitHub.CommitFile(owner, repo, "main", ".github/postmortem.yml", []byte("remote: acme/secrets\npath: deploy/prod.env\n"), "policy")
+	n, sha := openPull(t, h, "pm", map[string][]byte{"postmortems/2026-03-01-search.md": testdata(t, "clean.md")})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || run.Title != "Invalid postmortem policy: .github/postmortem.yml:1:9" {
+		t.Errorf("conclusion %q title %q", run.Conclusion, run.Title)
+	}
+	if strings.Contains(run.Summary, "hunter2") || strings.Contains(run.Summary, "DB_PASSWORD") {
+		t.Errorf("the summary quotes the other repository's file:\n%s", run.Summary)
+	}
+	if got := h.GitHub.CountRequests("GET", "/repos/acme/secrets"); got != 0 {
+		t.Errorf("%d requests to the other repository, want none", got)
 	}
 }

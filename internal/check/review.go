@@ -46,11 +46,11 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 
 	policyChanges := make([]policyChange, 0, len(changed.Policies))
 	for _, f := range changed.Policies {
-		content, unreadable, err := gh.blob(ctx, f.BlobSHA)
+		ch, err := readPolicyChange(ctx, gh.c, a, f.Path)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", f.Path, err)
+			return err
 		}
-		policyChanges = append(policyChanges, checkPolicyChange(f.Path, content, unreadable))
+		policyChanges = append(policyChanges, ch)
 	}
 	rep, err := h.reviewPostmortems(ctx, gh, a, changed.Markdown)
 	if err != nil {
@@ -105,7 +105,11 @@ func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a Revie
 			results = append(results, unreadableResult(f.Path, unreadable))
 			continue
 		}
-		results = append(results, analysis.Analyze(f.Path, content, cfg))
+		res, err := analysis.AnalyzeContext(ctx, f.Path, content, cfg, analysis.Budget{})
+		if err != nil {
+			return report{}, fmt.Errorf("analyse %s: %w", f.Path, err)
+		}
+		results = append(results, res)
 	}
 	return buildReport(results, reviewSettings{
 		Enforcing: pol.Enforcing(), GuidanceURL: pol.Check.GuidanceURL, Source: src.String(),

@@ -42,6 +42,10 @@ type Config struct {
 	// DataDir holds what the server keeps on disk besides the database:
 	// the credentials stored by the setup page.
 	DataDir string `yaml:"data_dir"`
+	// PolicyRemotes are repositories ("owner/name") a policy's remote
+	// reference may name besides its owner's .github repository; still only
+	// for repositories of the same owner.
+	PolicyRemotes []string `yaml:"policy_remotes"`
 }
 
 // DefaultDataDir is where the setup page stores the app's credentials.
@@ -183,6 +187,14 @@ func (c *Config) applyEnv(getenv func(string) (string, bool)) error {
 		}
 		c.Workers = n
 	}
+	if v, ok := getenv("POLICY_REMOTES"); ok {
+		c.PolicyRemotes = nil
+		for _, r := range strings.Split(v, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				c.PolicyRemotes = append(c.PolicyRemotes, r)
+			}
+		}
+	}
 	if v, ok := getenv("SHUTDOWN_TIMEOUT"); ok {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil || d <= 0 {
@@ -276,6 +288,12 @@ func (c *Config) validate() error {
 	}
 	if _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
 		add("DATABASE_URL", err.Error())
+	}
+	for _, r := range c.PolicyRemotes {
+		owner, name, ok := strings.Cut(r, "/")
+		if !ok || owner == "" || name == "" || strings.ContainsAny(name, "/ ") {
+			add("POLICY_REMOTES", fmt.Sprintf("each entry must be owner/name, got %q", r))
+		}
 	}
 	switch c.LogFormat {
 	case "json", "text":

@@ -137,3 +137,26 @@ func TestPublicAndWebhookURLsMustBeHTTP(t *testing.T) {
 		t.Fatalf("trailing slash kept or rejected: %q, %v", c.PublicURL, err)
 	}
 }
+
+func TestPolicyRemotes(t *testing.T) {
+	base := map[string]string{"GITHUB_APP_WEBHOOK_SECRET": "s", "GITHUB_APP_PRIVATE_KEY": pem, "GITHUB_APP_INTEGRATION_ID": "1"}
+	with := func(v string) map[string]string {
+		m := map[string]string{"POLICY_REMOTES": v}
+		for k, val := range base {
+			m[k] = val
+		}
+		return m
+	}
+	c, err := Load("", false, env(base))
+	if err != nil || len(c.PolicyRemotes) != 0 {
+		t.Fatalf("default: %v %v", c.PolicyRemotes, err)
+	}
+	c, err = Load("", false, env(with(" acme/policies, acme/platform ,")))
+	if err != nil || strings.Join(c.PolicyRemotes, "|") != "acme/policies|acme/platform" {
+		t.Fatalf("list: %q %v", c.PolicyRemotes, err)
+	}
+	_, err = Load("", false, env(with("acme")))
+	if err == nil || !strings.Contains(err.Error(), "POLICY_REMOTES: each entry must be owner/name") {
+		t.Fatalf("bad entry: %v", err)
+	}
+}

@@ -152,7 +152,12 @@ func RunWithInput(ctx context.Context, args []string, stdin io.Reader, stdout, s
 			problems = append(problems, err)
 			continue
 		}
-		rep.results = append(rep.results, analysis.Analyze(name, src, cfg))
+		res, err := analysis.AnalyzeContext(ctx, name, src, cfg, analysis.Budget{})
+		if err != nil {
+			fmt.Fprintf(stderr, "postmortem-bot lint: stopped: %v\n", err)
+			return ExitUsage
+		}
+		rep.results = append(rep.results, res)
 	}
 	if err := write(stdout, rep); err != nil {
 		fmt.Fprintf(stderr, "postmortem-bot lint: write output: %v\n", err)

@@ -49,7 +49,7 @@ func TestExitCodes(t *testing.T) {
 
 func TestInvalidConfigErrorNamesTheProblem(t *testing.T) {
 	_, _, stderr := run(t, "--config", "testdata/bad-config.yml", "testdata/clean.md")
-	if !strings.Contains(stderr, "no-such-rule") || !strings.Contains(stderr, "bad-config.yml") {
+	if !strings.Contains(stderr, "bad-config.yml:3:15: check.rules.disable[0]: unknown rule id") {
 		t.Errorf("stderr %q does not name the file and the unknown rule", stderr)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/feature"
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
+	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/setup"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
@@ -75,6 +76,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Clock = clock.Real{}
 	}
 	s := &Server{cfg: o.Config, log: o.Logger, metrics: metrics.New(), noJobs: o.NoJobs}
+	policy.AllowRemotes(o.Config.PolicyRemotes)
 
 	clients, err := ghclient.NewCreator(o.Config.GitHub, s.metrics)
 	if err != nil {
