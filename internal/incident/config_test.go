@@ -45,7 +45,7 @@ func TestOrganisationPolicyAppliesWhenTheRepositoryHasNone(t *testing.T) {
 	n := openIncident(t, h, "sev1")
 	label(t, h, n)
 	onlyPull(t, h)
-	if _, ok := h.GitHub.FileAt(owner, repo, branch, "org-postmortems/2026-03-04-checkout-502s-after-payments-deploy.md"); !ok {
+	if _, ok := h.GitHub.FileAt(owner, repo, branch, "org-postmortems/2026-03-04-1-checkout-502s-after-payments-deploy.md"); !ok {
 		t.Errorf("the organisation's directory was not used")
 	}
 }
@@ -68,7 +68,7 @@ func TestInvalidPolicyIsReportedOnceAndActedOnOnceFixed(t *testing.T) {
 		t.Fatalf("config error comments = %d, want 1", len(errs))
 	}
 	body := errs[0].Body
-	for _, want := range []string{".github/postmortem.yml", "Line: 3", "due_dayz"} {
+	for _, want := range []string{".github/postmortem.yml", "Line: 3", `unknown key here; did you mean "due_days"?`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("config error comment lacks %q:\n%s", want, body)
 		}

@@ -39,7 +39,7 @@ func postmortemsOn(h *servertest.Harness, branch string, candidates ...string) [
 	return out
 }
 
-const retitledPath = "postmortems/2026-03-04-payments-deploy-broke-checkout.md"
+const retitledPath = "postmortems/2026-03-04-1-payments-deploy-broke-checkout.md"
 
 func TestRetitledIncidentAfterCrashKeepsOneFile(t *testing.T) {
 	h := startWith(t, servertest.Options{MaxAttempts: 1})

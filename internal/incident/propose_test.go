@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-const draftPath = "postmortems/2026-03-04-checkout-502s-after-payments-deploy.md"
+const draftPath = "postmortems/2026-03-04-1-checkout-502s-after-payments-deploy.md"
 
 func TestIncidentLabelOpensOnePostmortemPR(t *testing.T) {
 	h := start(t)

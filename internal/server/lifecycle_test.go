@@ -87,13 +87,13 @@ func TestIncidentToClosureWithEveryFeature(t *testing.T) {
 		t.Fatalf("draft PR %q from %q", pr.Title, pr.Head)
 	}
 	path := ""
-	for _, p := range []string{"postmortems/2026-03-04-checkout-returns-502.md"} {
+	for _, p := range []string{"postmortems/2026-03-04-1-checkout-returns-502.md"} {
 		if _, ok := gh.FileAt(owner, repo, pr.Head, p); ok {
 			path = p
 		}
 	}
 	if path == "" {
-		t.Fatal("the draft file is not on the branch at postmortems/2026-03-04-checkout-returns-502.md")
+		t.Fatal("the draft file is not on the branch at postmortems/2026-03-04-1-checkout-returns-502.md")
 	}
 	if !anyComment(gh, incident, fmt.Sprintf("#%d", pr.Number)) {
 		t.Fatal("the incident has no comment linking the draft PR")
