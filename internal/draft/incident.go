@@ -35,6 +35,12 @@ type TimelineEntry struct {
 	// Text is the event's detail: the label, the assignee, the comment body,
 	// the referencing issue or commit, the new title.
 	Text string
+	// SourceRepo and SourcePrivate describe a cross-reference's source: the
+	// repository (owner/name) of the issue or pull request that mentioned
+	// the incident, and whether it is private. A draft shows a reference
+	// from a private repository only when it is the incident's own.
+	SourceRepo    string
+	SourcePrivate bool
 }
 
 // Duration is how long the incident was open, or 0 when that is not known

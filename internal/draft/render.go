@@ -1,7 +1,7 @@
 package draft
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -35,28 +35,48 @@ func DefaultTemplate() (string, error) {
 //	md        escape text for Markdown
 //	mention   a login as "@login"; mentions does the same for a list, comma-separated
 //	code      a value as inline code
+//
+// plus the built-ins and, or, not, len, index, slice, eq, ne, lt, le, gt,
+// ge, print and printf. A template runs restricted and under a budget (see
+// budget.go); one that breaks the rules or exceeds the budget is an error
+// wrapping ErrBudget. Text copied from GitHub reaches the template with its
+// mentions neutralised, and cross-references from private repositories
+// other than the incident's own are left out.
 func Render(tmpl string, inc Incident) ([]byte, error) {
+	return RenderContext(context.Background(), tmpl, inc)
+}
+
+// RenderContext is Render that also stops when ctx ends.
+func RenderContext(ctx context.Context, tmpl string, inc Incident) ([]byte, error) {
+	if len(tmpl) > MaxTemplateBytes {
+		return nil, fmt.Errorf("%w: the template is %d bytes, over %d", ErrBudget, len(tmpl), MaxTemplateBytes)
+	}
 	t, err := template.New("postmortem").Option("missingkey=error").Funcs(templateFuncs).Parse(tmpl)
 	if err != nil {
 		return nil, fmt.Errorf("parse postmortem template: %w", err)
 	}
-	var out bytes.Buffer
-	if err := t.Execute(&out, inc); err != nil {
+	if err := restrictTemplate(t, tmpl); err != nil {
+		return nil, fmt.Errorf("postmortem template: %w", err)
+	}
+	out := &budgetWriter{ctx: ctx, deadline: time.Now().Add(MaxRenderTime)}
+	if err := t.Execute(out, inc.forDraft()); err != nil {
 		return nil, fmt.Errorf("render postmortem for incident #%d: %w", inc.Number, err)
 	}
-	return out.Bytes(), nil
+	return []byte(out.b.String()), nil
 }
 
 var templateFuncs = template.FuncMap{
 	"utc":      formatUTC,
 	"date":     formatDate,
 	"duration": formatDuration,
-	"join":     func(list []string, sep string) string { return strings.Join(list, sep) },
+	"join":     func(list []string, sep string) (string, error) { return bounded(strings.Join(list, sep)) },
 	"default":  fallback,
-	"md":       EscapeMarkdown,
+	"md":       func(s string) (string, error) { return bounded(EscapeMarkdown(s)) },
 	"mention":  mention,
-	"mentions": mentions,
-	"code":     func(v any) string { return codeSpan(fmt.Sprint(v)) },
+	"mentions": func(logins []string) (string, error) { return bounded(mentions(logins)) },
+	"code":     func(v any) (string, error) { return bounded(codeSpan(fmt.Sprint(v))) },
+	"print":    boundedPrint,
+	"printf":   boundedPrintf,
 }
 
 // formatUTC accepts time.Time and *time.Time so templates can pass .OpenedAt

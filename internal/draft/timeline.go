@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	safe "github.com/postmortem-bot/postmortem-bot/internal/mention"
 )
 
 // maxEventText bounds the text shown for one timeline event; the issue keeps
@@ -98,8 +100,11 @@ func shorten(s string, max int) string {
 // inside a table cell; the pipe would otherwise end the cell.
 const markdownSpecial = "\\`*_[]<>|~"
 
-// EscapeMarkdown makes s display literally inside Markdown text, including a table cell.
+// EscapeMarkdown makes s display literally inside Markdown text, including
+// a table cell: markup characters are escaped and mentions neutralised, so
+// the text notifies nobody.
 func EscapeMarkdown(s string) string {
+	s = safe.Neutralise(s)
 	var b strings.Builder
 	for _, r := range s {
 		if strings.ContainsRune(markdownSpecial, r) {
@@ -117,11 +122,16 @@ func codeSpan(s string) string {
 	return "`" + s + "`"
 }
 
-// mention shows a login as an @-handle.
+// mention shows a login as an @-handle. Only a well-formed login (one
+// GitHub gave the app as a user) is mentioned; anything else is shown
+// literally, notifying nobody.
 func mention(login string) string {
 	login = strings.TrimPrefix(strings.TrimSpace(login), "@")
 	if login == "" {
 		return ""
 	}
-	return "@" + EscapeMarkdown(login)
+	if !loginPattern.MatchString(login) {
+		return EscapeMarkdown("@" + login)
+	}
+	return safe.Login(login)
 }

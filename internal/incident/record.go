@@ -70,6 +70,8 @@ func readRecord(iss *github.Issue, events []*github.Timeline, repoFull string, p
 			if entry.Text == "" {
 				continue
 			}
+			src := e.GetSource().GetIssue().GetRepository()
+			entry.SourceRepo, entry.SourcePrivate = src.GetFullName(), src.GetPrivate()
 		case "referenced":
 			entry.Text = shortSHA(e.GetCommitID())
 		case "closed", "reopened":
