@@ -18,7 +18,11 @@ func (s *Server) record(i *issue, e *issueEvent) {
 
 var mentionPattern = regexp.MustCompile(`(?:^|[^\w/])#(\d+)\b`)
 
-// crossReference records cross-referenced events on issues mentioned in text.
+// otherRepoMention is "owner/name#123", a mention of another repository's issue.
+var otherRepoMention = regexp.MustCompile(`(?:^|[^\w/])([A-Za-z0-9-]+)/([A-Za-z0-9._-]+)#(\d+)\b`)
+
+// crossReference records cross-referenced events on issues mentioned in
+// text: "#123" in the same repository, "owner/name#123" in another.
 func (s *Server) crossReference(r *repo, source *issue, text, actor string) {
 	for _, m := range mentionPattern.FindAllStringSubmatch(text, -1) {
 		n, _ := strconv.Atoi(m[1])
@@ -27,6 +31,14 @@ func (s *Server) crossReference(r *repo, source *issue, text, actor string) {
 			continue
 		}
 		s.record(target, &issueEvent{event: "cross-referenced", actor: actor, source: source.number})
+	}
+	for _, m := range otherRepoMention.FindAllStringSubmatch(text, -1) {
+		other := s.repos[strings.ToLower(m[1]+"/"+m[2])]
+		n, _ := strconv.Atoi(m[3])
+		if other == nil || other == r || other.issues[n] == nil {
+			continue
+		}
+		s.record(other.issues[n], &issueEvent{event: "cross-referenced", actor: actor, source: source.number, sourceRepo: r})
 	}
 }
 

@@ -124,8 +124,8 @@ func (s *Server) renderRepo(r *repo) map[string]any {
 		"name":           r.name,
 		"full_name":      r.fullName(),
 		"owner":          s.renderUser(r.owner),
-		"private":        false,
-		"visibility":     "public",
+		"private":        r.private,
+		"visibility":     map[bool]string{false: "public", true: "private"}[r.private],
 		"fork":           false,
 		"archived":       false,
 		"disabled":       false,
@@ -374,10 +374,14 @@ func (s *Server) renderEvent(r *repo, i *issue, e *issueEvent) map[string]any {
 		delete(out, "id")
 		delete(out, "url")
 		out["updated_at"] = stamp(e.created)
-		src := r.issues[e.source]
+		from := r
+		if e.sourceRepo != nil {
+			from = e.sourceRepo
+		}
+		src := from.issues[e.source]
 		if src != nil {
-			issueJSON := s.renderIssue(r, src)
-			issueJSON["repository"] = s.renderRepo(r)
+			issueJSON := s.renderIssue(from, src)
+			issueJSON["repository"] = s.renderRepo(from)
 			out["source"] = map[string]any{"type": "issue", "issue": issueJSON}
 		}
 	}

@@ -285,3 +285,11 @@ func (s *Server) MergePull(owner, name string, number int, merger string) string
 	}
 	return sha
 }
+
+// SetPrivate makes a repository private (or public again): its payloads say
+// so, as cross-references from it do.
+func (s *Server) SetPrivate(owner, name string, private bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mustRepo(owner, name).private = private
+}

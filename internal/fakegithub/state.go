@@ -42,6 +42,7 @@ type repo struct {
 	checkRuns   []*checkRun
 	suites      map[string]int64 // head sha -> check suite id
 	referenced  map[string]bool  // "number commit" pairs already recorded
+	private     bool
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }
@@ -111,7 +112,9 @@ type issueEvent struct {
 	assignee string
 	from, to string // renamed
 	source   int    // cross-referenced: the issue or PR number that mentioned this one
-	commitID string
+	// sourceRepo is the mentioning issue's repository when it is not this one.
+	sourceRepo *repo
+	commitID   string
 }
 
 type checkRun struct {
