@@ -5,6 +5,8 @@ package check
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -60,9 +62,11 @@ func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
 	}
 	rerun := ""
 	if d.Action == "rerequested" {
-		// GitHub expects a fresh run after a re-run request; the delivery id
-		// keeps it from being published twice.
-		rerun = d.ID
+		// GitHub expects a fresh run after a re-run request. It is keyed by
+		// the request's content, not its delivery id, which the signature
+		// does not cover: the same body replayed under new ids is the same
+		// request, while a new request differs (another run, a newer suite).
+		rerun = rerunKey(d.Payload)
 	}
 	for _, t := range targets {
 		args := ReviewArgs{
@@ -182,4 +186,10 @@ func targetsOf(d *event.Delivery) ([]target, error) {
 		}
 	}
 	return out, nil
+}
+
+// rerunKey identifies a re-run request by its signed content.
+func rerunKey(payload []byte) string {
+	sum := sha256.Sum256(payload)
+	return "rr-" + hex.EncodeToString(sum[:10])
 }

@@ -20,7 +20,8 @@ type ReviewArgs struct {
 	Number         int    `json:"number"`
 	HeadSHA        string `json:"head_sha" river:"unique"`
 	BaseRef        string `json:"base_ref"`
-	// Rerun is the delivery id of a re-run request, "" otherwise.
+	// Rerun identifies a re-run request by its content (see rerunKey), ""
+	// otherwise.
 	Rerun string `json:"rerun,omitempty" river:"unique"`
 }
 
