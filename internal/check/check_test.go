@@ -522,3 +522,25 @@ func TestRateLimitedReviewWaitsInsteadOfFailing(t *testing.T) {
 		t.Errorf("want one review job, completed without a failed attempt; got %d", len(reviews))
 	}
 }
+
+// Markdown shapes the parser handles in quadratic time (1 MiB of nested
+// quotes took about 4 minutes) are screened out: the check reports the file
+// as too complex to analyse instead of holding a worker.
+func TestPathologicalPostmortemIsReportedTooComplex(t *testing.T) {
+	h := harness(t)
+	n, sha := openPull(t, h, "pm", map[string][]byte{
+		"postmortems/quotes.md": bytes.Repeat([]byte(">"), 1<<20),
+		"postmortems/links.md":  bytes.Repeat([]byte("[a]("), 1<<18),
+	})
+	deliverPull(t, h, "opened", n)
+
+	run := onlyRun(t, h, sha)
+	if run.Conclusion != "failure" || len(run.Annotations) != 2 {
+		t.Fatalf("conclusion %q annotations %+v, want a failure with one annotation per file", run.Conclusion, run.Annotations)
+	}
+	for _, a := range run.Annotations {
+		if a.Title != "file-too-complex" || !strings.Contains(a.Message, "too complex to analyse") {
+			t.Errorf("annotation %+v, want file-too-complex", a)
+		}
+	}
+}

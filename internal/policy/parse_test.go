@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 )
@@ -350,8 +351,26 @@ func FuzzParseNeverPanics(f *testing.F) {
 	f.Add([]byte("check:\n  mode: advisory\n"))
 	f.Add([]byte("severity: {labels: [a], require_postmortem: [a]}\npostmortem: {filename: '{{.Number}}.md'}\n"))
 	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"))
+	f.Add([]byte("incident:\n  labels: [" + strings.Repeat("x, ", 150) + "x]\n"))
+	f.Add([]byte("postmortem:\n  filename: \"{{range 1000000}}{{range 1000000}}{{end}}{{end}}.md\"\n"))
+	f.Add([]byte("check:\n  rules:\n    add:\n      - {id: r, severity: info, message: m, kind: pattern, pattern: \"[a-z]{1000}[0-9]{1000}[A-Z]{1000}[a-z]{1000}\"}\n"))
+	// Each input gets a budget: a policy file is at most MaxFileBytes, and
+	// parsing one must stay far below a worker's time and memory.
+	const timeBudget, memBudget = 2 * time.Second, 64 << 20
 	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
 		p, err := Parse(file, data)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
+		if took > timeBudget {
+			t.Fatalf("parsing %d bytes took %s", len(data), took)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > memBudget {
+			t.Fatalf("parsing %d bytes allocated %d bytes", len(data), alloc)
+		}
 		if err != nil {
 			var perr *Error
 			if !errors.As(err, &perr) {
