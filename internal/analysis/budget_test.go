@@ -207,3 +207,42 @@ func FuzzAnalyzeContext(f *testing.F) {
 		checkPositions(t, src, res.Findings)
 	})
 }
+
+// Benchmarks for the budget; README's limits section quotes them.
+//
+//	go test -run XXX -bench 'Screen|NearTheScreen' -benchtime 3x ./internal/analysis
+
+func BenchmarkScreen5MiB(b *testing.B) {
+	good, err := os.ReadFile("testdata/good.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := bytes.Repeat(append(good, '\n'), (5<<20)/(len(good)+1))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, why := screen(src); why != "" {
+			b.Fatal(why)
+		}
+	}
+}
+
+// BenchmarkNearTheScreen analyses 1 MiB files that just pass the screen:
+// the worst the parser sees once the screen has run.
+func BenchmarkNearTheScreen(b *testing.B) {
+	cfg, err := DefaultConfig()
+	if err != nil {
+		b.Fatal(err)
+	}
+	quotes := bytes.Repeat([]byte(strings.Repeat(">", MaxNesting)+" x\n"), (1<<20)/(MaxNesting+3))
+	links := bytes.Repeat([]byte(strings.Repeat("[a](", MaxUnclosedOpeners/2)+"\n\n"), (1<<20)/(MaxUnclosedOpeners*2+2))
+	for name, src := range map[string][]byte{"quotes": quotes, "links": links} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				res, err := AnalyzeContext(context.Background(), "pm.md", src, cfg, Budget{Time: time.Minute})
+				if err != nil || (len(res.Findings) > 0 && res.Findings[0].Rule == RuleTooComplex && strings.Contains(res.Findings[0].Message, "did not finish")) {
+					b.Fatalf("%v %+v", err, res.Findings)
+				}
+			}
+		})
+	}
+}
