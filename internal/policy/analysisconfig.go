@@ -25,6 +25,9 @@ func (p *Policy) AnalysisConfig() (analysis.Config, error) {
 // check.rules applied, the template's prompts as placeholders (see
 // draft.Placeholders) and the action items' due days by priority.
 func (p *Policy) AnalysisConfigForTemplate(tmpl string) (analysis.Config, error) {
+	if len(tmpl) > draft.MaxTemplateBytes {
+		return analysis.Config{}, fmt.Errorf("the template is %d bytes; a template may be at most %d", len(tmpl), draft.MaxTemplateBytes)
+	}
 	rules, err := p.rules()
 	if err != nil {
 		return analysis.Config{}, err

@@ -122,3 +122,13 @@ func sectionAt(sections []analysis.Section, line int) string {
 	}
 	return name
 }
+
+func TestOversizedTemplateIsRefusedForTheCheck(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.AnalysisConfigForTemplate(strings.Repeat("x", draft.MaxTemplateBytes+1)); err == nil || !strings.Contains(err.Error(), "at most 65536") {
+		t.Errorf("got %v", err)
+	}
+}
