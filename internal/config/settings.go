@@ -44,6 +44,7 @@ var Settings = []Setting{
 	{Env: "SHUTDOWN_TIMEOUT", Key: "shutdown_timeout", Default: "30s", Meaning: "how long running jobs may finish after SIGTERM"},
 	{Env: "LOG_FORMAT", Key: "log_format", Default: "json", Meaning: "json or text (colour only on a terminal)"},
 	{Env: "LOG_LEVEL", Key: "log_level", Default: "info", Meaning: "zerolog level: debug, info, warn, error"},
+	{Env: "POLICY_REMOTES", Key: "policy_remotes", Default: "none", Meaning: "comma-separated owner/name repositories a policy's remote: may name besides its owner's .github repository (same owner only)"},
 }
 
 // Pick returns the settings with the given environment variable names, in
