@@ -175,3 +175,14 @@ func TestFetchRefusesAnOversizedPolicyWithoutDownloadingIt(t *testing.T) {
 		t.Errorf("the oversized file was downloaded (%d requests)", n)
 	}
 }
+
+func TestFetchRefusesARemoteThatPointsOn(t *testing.T) {
+	_, client := fakeOwner(t, map[string]map[string]string{
+		"acme/.github": {".github/postmortem.yml": "remote: acme/.github\npath: .github/other.yml\n"},
+		"acme/shop":    {".github/postmortem.yml": "remote: acme/.github\n"},
+	})
+	_, _, err := Fetch(context.Background(), client, "acme", "shop", "main")
+	if want := `acme/.github@main:.github/postmortem.yml:1:9: remote: a remote policy may not refer to another one`; err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+}
