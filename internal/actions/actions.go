@@ -12,7 +12,9 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/feature"
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // Options tune the feature's pacing; tests shorten them.
@@ -94,70 +96,67 @@ func (*Handler) Wants(d *event.Delivery) bool {
 }
 
 // Work turns a merged postmortem into issues, or follows an issue change.
+// Its outcome is decided once, here, from the kind of error (outcome).
 func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
-	if err := h.env.DB.RecordRepository(ctx, d.InstallationID, d.RepoID, d.Owner, d.Repo, h.env.Clock.Now().Unix()); err != nil {
-		return err
-	}
+	r := feature.RepoOf(d)
+	var err error
 	switch d.Event {
 	case "pull_request":
-		return h.onMerge(ctx, d)
+		err = h.onMerge(ctx, d, r)
 	case "issues":
-		return h.onIssue(ctx, d)
+		err = h.onIssue(ctx, d, r)
 	}
-	return nil
+	return h.outcome(ctx, err)
 }
 
-// repoRef names a repository the app works in.
-type repoRef struct {
-	InstallationID int64  `json:"installation_id"`
-	RepoID         int64  `json:"repo_id"`
-	Owner          string `json:"owner"`
-	Repo           string `json:"repo"`
+// errUndecodable says a delivery's payload cannot be read: retrying cannot
+// change that.
+var errUndecodable = errors.New("undecodable payload")
+
+// outcome is the one place where the feature decides a job's fate from the
+// kind of error its helpers returned (plain errors, all of them): a broken
+// policy or an undecodable payload cannot be fixed by retrying, so the job
+// is cancelled with the reason; another job holding the lease makes this
+// one wait; anything else (rate limits included, which the queue snoozes)
+// is retried.
+func (h *Handler) outcome(ctx context.Context, err error) error {
+	var perr *policy.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, lease.ErrBusy):
+		return river.JobSnooze(h.opts.BusyWait)
+	case errors.As(err, &perr), errors.Is(err, errUndecodable):
+		return river.JobCancel(err)
+	}
+	return err
 }
 
-func (r repoRef) String() string { return r.Owner + "/" + r.Repo }
-
-// client opens an installation client for the repository.
-func (h *Handler) client(r repoRef) (repoClient, error) {
-	gh, err := h.env.GitHub.NewInstallationClient(r.InstallationID)
-	if err != nil {
-		return repoClient{}, fmt.Errorf("installation client for %s: %w", r, err)
-	}
-	return repoClient{gh: gh, owner: r.Owner, repo: r.Repo}, nil
+// open records the repository and opens its client: what every job on a
+// delivery starts with.
+func (h *Handler) open(ctx context.Context, r repo.Ref) (*repo.Client, error) {
+	return h.env.Open(ctx, r)
 }
 
 // clientWithPolicy opens the repository's client and loads its policy at
-// ref ("" for the default branch): what every job starts with.
-func (h *Handler) clientWithPolicy(ctx context.Context, r repoRef, ref string) (repoClient, *policy.Policy, error) {
-	c, err := h.client(r)
+// ref ("" for the default branch): what every job starts with. A broken
+// policy file answers a *policy.Error, which outcome turns into a
+// cancelled job (and the daily runs into a skipped repository).
+func (h *Handler) clientWithPolicy(ctx context.Context, r repo.Ref, ref string) (*repo.Client, *policy.Policy, error) {
+	c, err := h.env.Client(r)
 	if err != nil {
-		return repoClient{}, nil, err
+		return nil, nil, err
 	}
-	pol, err := h.policyOf(ctx, c, ref)
+	pol, _, err := c.Policy(ctx, ref)
 	if err != nil {
-		return repoClient{}, nil, err
+		return nil, nil, err
 	}
 	return c, pol, nil
 }
 
-// policyOf loads the repository's policy at ref ("" for the default
-// branch). A broken policy file cannot be fixed by retrying, so the job
-// gives up with the file's own error message.
-func (h *Handler) policyOf(ctx context.Context, c repoClient, ref string) (*policy.Policy, error) {
-	p, _, err := policy.Fetch(ctx, c.gh, c.owner, c.repo, ref)
-	var perr *policy.Error
-	if errors.As(err, &perr) {
-		return nil, river.JobCancel(fmt.Errorf("postmortem policy of %s/%s: %w", c.owner, c.repo, err))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("postmortem policy of %s/%s: %w", c.owner, c.repo, err)
-	}
-	return p, nil
-}
-
 // scheduleStatus marks the status issue stale and queues one update per
 // repository for the coming few seconds.
-func (h *Handler) scheduleStatus(ctx context.Context, r repoRef) error {
+func (h *Handler) scheduleStatus(ctx context.Context, r repo.Ref) error {
 	if err := h.records.markDirty(ctx, r.RepoID); err != nil {
 		return err
 	}

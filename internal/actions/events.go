@@ -2,29 +2,30 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
-	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // onIssue follows a change to an action-item issue (state, title, labels,
 // deletion, transfer) or to the status issue (closed or deleted: the next
 // update opens a new one).
-func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
+func (h *Handler) onIssue(ctx context.Context, d *event.Delivery, r repo.Ref) error {
 	var ev github.IssuesEvent
 	if err := d.Decode(&ev); err != nil {
-		return fmt.Errorf("decode issues event: %w", err)
+		return fmt.Errorf("decode issues event: %w: %w", errUndecodable, err)
+	}
+	if _, err := h.open(ctx, r); err != nil {
+		return err
 	}
 	number := ev.GetIssue().GetNumber()
-	r := repoRef{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Repo: d.Repo}
 	it, ok, err := h.records.byIssue(ctx, r.RepoID, number)
 	if err != nil {
 		return err
@@ -39,9 +40,6 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 	err = h.withIncident(ctx, r.RepoID, it.Incident, func() error {
 		return h.followIssue(ctx, c, pol, r.RepoID, it.Key, d.Action)
 	})
-	if errors.Is(err, errBusy) {
-		return river.JobSnooze(h.opts.BusyWait)
-	}
 	if err != nil {
 		return err
 	}
@@ -54,7 +52,7 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery) error {
 // incident's tracking comment up to date. The tracking comment is refreshed
 // even when the item did not change, for a run that crashed in between
 // (it costs no request when the comment is current).
-func (h *Handler) followIssue(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, key, action string) error {
+func (h *Handler) followIssue(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, key, action string) error {
 	// Read again under the lease: another job may have changed it.
 	it, err := h.records.item(ctx, repoID, key)
 	if err != nil {
@@ -65,9 +63,9 @@ func (h *Handler) followIssue(ctx context.Context, c repoClient, pol *policy.Pol
 	if action != "deleted" && action != "transferred" {
 		// The payload may be older than a later change; GitHub's current
 		// view decides.
-		i, err := c.issue(ctx, it.Issue)
+		i, err := c.Issue(ctx, it.Issue)
 		switch {
-		case isGone(err):
+		case repo.IsGone(err):
 		case err != nil:
 			return err
 		default:
@@ -90,7 +88,7 @@ func (h *Handler) followIssue(ctx context.Context, c repoClient, pol *policy.Pol
 // onStatusIssue forgets a status issue that was closed, deleted or moved;
 // the next update opens a new one (closing it is not a way to turn it off:
 // status_issue.enabled is).
-func (h *Handler) onStatusIssue(ctx context.Context, r repoRef, number int, action string) error {
+func (h *Handler) onStatusIssue(ctx context.Context, r repo.Ref, number int, action string) error {
 	if action != "closed" && action != "deleted" && action != "transferred" {
 		return nil
 	}

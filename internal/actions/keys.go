@@ -28,37 +28,6 @@ func itemKeys(items []analysis.ActionItem) []string {
 	return keys
 }
 
-// marker is the hidden line in an action-item issue's body naming the item
-// it was opened for, so a re-run finds the issue instead of opening another.
-func marker(path, key string) string {
-	return fmt.Sprintf("<!-- postmortem-bot:action-item %s#%s -->", path, key)
-}
-
-var markerRE = regexp.MustCompile(`<!-- postmortem-bot:action-item (\S+) -->`)
-
-// markerOf returns the "<path>#<key>" an issue body's marker names, or "".
-func markerOf(body string) string {
-	if m := markerRE.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
-// refsRE matches the "Refs #N" line the incident feature writes in the
-// postmortem pull request's description.
-var refsRE = regexp.MustCompile(`(?i)\brefs?:?\s+#(\d+)\b`)
-
-// incidentFromPullBody finds the incident a postmortem PR refers to.
-func incidentFromPullBody(body string) int {
-	if m := refsRE.FindStringSubmatch(body); m != nil {
-		n, err := strconv.Atoi(m[1])
-		if err == nil && n > 0 {
-			return n
-		}
-	}
-	return 0
-}
-
 // incidentFromFrontMatter reads an "incident:" field ("#12", "12" or an
 // issue URL of this repository) from the document's YAML front matter.
 func incidentFromFrontMatter(src []byte, owner, repo string) int {
@@ -101,5 +70,3 @@ func issueNumber(ref, owner, repo string) (int, bool) {
 	}
 	return n, true
 }
-
-func containsMarker(body, m string) bool { return strings.Contains(body, m) }

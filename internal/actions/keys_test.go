@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 )
 
 func TestIncidentIsReadFromPullBodyOrFrontMatter(t *testing.T) {
@@ -26,7 +27,7 @@ func TestIncidentIsReadFromPullBodyOrFrontMatter(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := incidentFromFrontMatter([]byte(tc.doc), "acme", "shop")
 			if got == 0 {
-				got = incidentFromPullBody(tc.body)
+				got = marker.IncidentOf(tc.body)
 			}
 			if got != tc.want {
 				t.Errorf("incident = %d, want %d", got, tc.want)
@@ -41,7 +42,7 @@ func TestItemKeysAreTitleSlugsNumberedWhenRepeated(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("keys = %q, want %q", got, want)
 	}
-	if m := markerOf("text\n" + marker("postmortems/a.md", got[1]) + "\nmore"); m != "postmortems/a.md#add-a-retry-budget-2" {
+	if m := marker.ActionItemOf("text\n" + marker.ActionItem("postmortems/a.md", got[1]) + "\nmore"); m != "postmortems/a.md#add-a-retry-budget-2" {
 		t.Errorf("marker round trip gave %q", m)
 	}
 }

@@ -2,64 +2,63 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
-	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // onMerge records the merged pull request before anything else, so the
 // daily reconciliation can follow it up if this job fails for good, then
 // follows it up.
-func (h *Handler) onMerge(ctx context.Context, d *event.Delivery) error {
+func (h *Handler) onMerge(ctx context.Context, d *event.Delivery, r repo.Ref) error {
 	var ev github.PullRequestEvent
 	if err := d.Decode(&ev); err != nil {
-		return fmt.Errorf("decode pull_request event: %w", err)
+		return fmt.Errorf("decode pull_request event: %w: %w", errUndecodable, err)
 	}
 	pr := ev.GetPullRequest()
 	if !pr.GetMerged() || pr.GetMergeCommitSHA() == "" {
 		return nil
 	}
-	r := repoRef{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Repo: d.Repo}
+	if _, err := h.open(ctx, r); err != nil {
+		return err
+	}
 	m := mergedPull{Number: pr.GetNumber(), SHA: pr.GetMergeCommitSHA(), Merged: h.env.Clock.Now(),
-		Incident: incidentFromPullBody(pr.GetBody())}
+		Incident: marker.IncidentOf(pr.GetBody())}
 	if pr.MergedAt != nil {
 		m.Merged = pr.MergedAt.UTC()
 	}
 	if err := h.records.recordMerge(ctx, r.RepoID, m); err != nil {
 		return err
 	}
-	err := h.followMerge(ctx, r, m)
-	if errors.Is(err, errBusy) {
-		return river.JobSnooze(h.opts.BusyWait)
-	}
-	return err
+	return h.followMerge(ctx, r, m)
 }
 
 // followMerge opens one issue per action item of each postmortem the merged
 // pull request adds or changes, updates the incident's tracking comment and
-// the status issue, then forgets the recorded merge. It returns errBusy
+// the status issue, then forgets the recorded merge. It returns lease.ErrBusy
 // while another job follows up one of its postmortems.
-func (h *Handler) followMerge(ctx context.Context, r repoRef, m mergedPull) error {
+func (h *Handler) followMerge(ctx context.Context, r repo.Ref, m mergedPull) error {
 	c, pol, err := h.clientWithPolicy(ctx, r, m.SHA)
 	if err != nil {
 		return err
 	}
-	files, err := c.pullFiles(ctx, m.Number)
+	files, err := c.PullFiles(ctx, m.Number)
 	if err != nil {
 		return err
 	}
 	found := false
-	for _, path := range files {
-		if !pol.MatchesPostmortemPath(path) {
+	for _, f := range files {
+		path := f.Path
+		if f.Removed() || !pol.MatchesPostmortemPath(path) {
 			continue
 		}
 		found = true
@@ -89,7 +88,7 @@ func (h *Handler) followMerge(ctx context.Context, r repoRef, m mergedPull) erro
 // the version no longer lists and updates the incident's tracking comment,
 // all under the postmortem's lease (so two jobs never both post the first
 // tracking comment either).
-func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef, path string) error {
+func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *policy.Policy, r repo.Ref, path string) error {
 	log := zerolog.Ctx(ctx).With().Str("postmortem", path).Logger()
 	now := h.env.Clock.Now()
 	release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
@@ -102,9 +101,12 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 	if err != nil {
 		return err
 	}
-	src, err := c.fileAt(ctx, path, pm.SHA)
+	src, found, err := c.File(ctx, path, pm.SHA)
 	if err != nil {
 		return err
+	}
+	if !found {
+		return fmt.Errorf("read %s at %s: it is not there", path, pm.SHA)
 	}
 	incidentN, err := h.incidentOf(ctx, c, pm, src, r)
 	if err != nil {
@@ -159,7 +161,7 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 			}
 		}
 	}
-	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Repo, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
+	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Name, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
 	if err := h.openIssues(ctx, c, pol, r.RepoID, path, is, refs); err != nil {
 		return err
 	}
@@ -176,15 +178,15 @@ func (h *Handler) trackPostmortem(ctx context.Context, c repoClient, pol *policy
 
 // incidentOf is the incident the postmortem follows up: the one its front
 // matter names, else the one its pull request refers to, when it exists.
-func (h *Handler) incidentOf(ctx context.Context, c repoClient, pm postmortemRecord, src []byte, r repoRef) (int, error) {
-	n := incidentFromFrontMatter(src, r.Owner, r.Repo)
+func (h *Handler) incidentOf(ctx context.Context, c *repo.Client, pm postmortemRecord, src []byte, r repo.Ref) (int, error) {
+	n := incidentFromFrontMatter(src, r.Owner, r.Name)
 	if n == 0 {
 		n = pm.Incident
 	}
 	if n > 0 {
-		inc, err := c.issue(ctx, n)
+		inc, err := c.Issue(ctx, n)
 		switch {
-		case isGone(err):
+		case repo.IsGone(err):
 			zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("incident", n).
 				Msg("the postmortem names an incident that does not exist; its action items are tracked without one")
 			n = 0
@@ -205,13 +207,13 @@ func (h *Handler) incidentOf(ctx context.Context, c repoClient, pm postmortemRec
 // openIssues gives every planned item of the postmortem its issue: the one
 // it refers to, one an earlier run opened (found by its marker), or a new
 // one. Each issue is recorded before the next, so a retry resumes.
-func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, path string, src issueSource, refs map[string]string) error {
+func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, path string, src issueSource, refs map[string]string) error {
 	items, err := h.records.ofPostmortem(ctx, repoID, path)
 	if err != nil {
 		return err
 	}
 	label := pol.ActionItems.Label
-	var byMarker map[string]ghIssue // loaded once, when first needed
+	var byMarker map[string]repo.Issue // loaded once, when first needed
 	created := 0
 	for _, it := range items {
 		if it.State != statePlanned || it.Removed {
@@ -227,15 +229,10 @@ func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Poli
 			}
 		}
 		if byMarker == nil {
-			existing, err := c.labelled(ctx, label)
+			// Only issues the app opened count: anyone can write a marker.
+			byMarker, err = c.AppIssuesMarked(ctx, repo.IssueQuery{State: "all", Labels: []string{label}}, marker.ActionItemOf)
 			if err != nil {
 				return err
-			}
-			byMarker = map[string]ghIssue{}
-			for _, i := range existing {
-				if k := markerOf(i.Body); k != "" {
-					byMarker[k] = i
-				}
 			}
 		}
 		if i, ok := byMarker[it.Key]; ok {
@@ -259,7 +256,7 @@ func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Poli
 		if (analysis.ActionItem{Owner: it.Owner}).OwnerIsUser() {
 			assignees = []string{strings.TrimPrefix(it.Owner, "@")}
 		}
-		i, err := c.createIssue(ctx, it.Title, issueBody(it, src), labels, assignees)
+		i, err := c.CreateIssue(ctx, repo.NewIssue{Title: it.Title, Body: issueBody(it, src), Labels: labels, Assignees: assignees})
 		if err != nil {
 			return err
 		}
@@ -277,8 +274,8 @@ func (h *Handler) openIssues(ctx context.Context, c repoClient, pol *policy.Poli
 // adopt tracks the issue an item already refers to. adopted is false when
 // the reference names no issue of this repository that exists, and the
 // item then gets an issue of its own.
-func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, label string) (adopted bool, err error) {
-	n, ok := issueNumber(ref, c.owner, c.repo)
+func (h *Handler) adopt(ctx context.Context, c *repo.Client, it actionItem, ref, label string) (adopted bool, err error) {
+	n, ok := issueNumber(ref, c.Owner(), c.Name())
 	if !ok {
 		if strings.Contains(ref, "/") {
 			// An issue in another repository: GitHub tracks it there.
@@ -286,8 +283,8 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 		}
 		return false, nil
 	}
-	i, err := c.issue(ctx, n)
-	if isGone(err) {
+	i, err := c.Issue(ctx, n)
+	if repo.IsGone(err) {
 		return false, nil
 	}
 	if err != nil {
@@ -296,8 +293,8 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 	if i.IsPull {
 		return false, nil
 	}
-	if !i.hasLabel(label) {
-		if err := c.addLabels(ctx, n, label); err != nil {
+	if !i.HasLabel(label) {
+		if err := c.AddLabels(ctx, n, label); err != nil {
 			return false, err
 		}
 		i.Labels = append(i.Labels, label)
@@ -310,14 +307,14 @@ func (h *Handler) adopt(ctx context.Context, c repoClient, it actionItem, ref, l
 }
 
 // stateFrom is what an item's issue says about the item.
-func stateFrom(i ghIssue, label string) issueState {
+func stateFrom(i repo.Issue, label string) issueState {
 	return issueState{State: stateOf(i, label), Title: i.Title, Priority: priorityOf(i.Labels), ClosedAt: i.ClosedAt}
 }
 
 // stateOf is the item state an issue stands for.
-func stateOf(i ghIssue, label string) string {
+func stateOf(i repo.Issue, label string) string {
 	switch {
-	case !i.hasLabel(label):
+	case !i.HasLabel(label):
 		return stateDropped
 	case i.State == "closed":
 		return stateClosed

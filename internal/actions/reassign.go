@@ -8,12 +8,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // reassignIssues brings the issues of the postmortem's items whose owner
 // changed in a later version in line with it. The caller holds the
 // postmortem's lease.
-func (h *Handler) reassignIssues(ctx context.Context, c repoClient, repoID int64, path string) error {
+func (h *Handler) reassignIssues(ctx context.Context, c *repo.Client, repoID int64, path string) error {
 	items, err := h.records.ofPostmortem(ctx, repoID, path)
 	if err != nil {
 		return err
@@ -34,16 +36,16 @@ func (h *Handler) reassignIssues(ctx context.Context, c repoClient, repoID int64
 // app had assigned; a team owner leaves the assignees as they are. It reads
 // the issue first and edits only what differs, so a re-run after a crash
 // between the edit and its record makes no second change.
-func (h *Handler) reassign(ctx context.Context, c repoClient, it actionItem) error {
+func (h *Handler) reassign(ctx context.Context, c *repo.Client, it actionItem) error {
 	log := zerolog.Ctx(ctx).With().Str("action_item", it.Key).Int("issue", it.Issue).Logger()
-	i, err := c.issue(ctx, it.Issue)
-	if isGone(err) || (err == nil && i.Number != it.Issue) {
+	i, err := c.Issue(ctx, it.Issue)
+	if repo.IsGone(err) || (err == nil && i.Number != it.Issue) {
 		return nil // deleted or transferred: the reconciliation notes it
 	}
 	if err != nil {
 		return err
 	}
-	if markerOf(i.Body) != it.Key {
+	if marker.ActionItemOf(i.Body) != it.Key || !c.WrittenByApp(i.Author) {
 		log.Info().Msg("the issue was not opened by the app; its owner is left to people")
 		return h.records.setAssignment(ctx, it.RepoID, it.Key, it.Owner, it.AssignedLogin)
 	}
@@ -68,7 +70,7 @@ func (h *Handler) reassign(ctx context.Context, c repoClient, it actionItem) err
 		assigned = assignedOf(i, it.Owner)
 	}
 	if body != nil || assignees != nil {
-		edited, err := c.editIssue(ctx, it.Issue, body, assignees)
+		edited, err := c.EditIssue(ctx, it.Issue, repo.IssueEdit{Body: body, Assignees: assignees})
 		if err != nil {
 			return err
 		}
@@ -91,7 +93,7 @@ func userLogin(owner string) string {
 
 // assignedOf is the user owner when GitHub holds them as an assignee of
 // the issue (it silently drops users who cannot be assigned), else "".
-func assignedOf(i ghIssue, owner string) string {
+func assignedOf(i repo.Issue, owner string) string {
 	login := userLogin(owner)
 	for _, a := range i.Assignees {
 		if login != "" && strings.EqualFold(a, login) {

@@ -9,7 +9,9 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // ReconcileArgs checks every tracked item against GitHub (daily), so a
@@ -32,7 +34,7 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 // brings every item's state in line with GitHub, replaces a status issue
 // closed or deleted unseen, then updates the tracking comments and the
 // status issue.
-func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
+func (h *Handler) reconcile(ctx context.Context, r repo.Ref) error {
 	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
@@ -47,7 +49,7 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 	}
 	for _, path := range paths {
 		err := h.trackPostmortem(ctx, c, pol, r, path)
-		if err != nil && !errors.Is(err, errBusy) { // busy: its merge job is on it
+		if err != nil && !errors.Is(err, lease.ErrBusy) { // busy: its merge job is on it
 			return err
 		}
 	}
@@ -68,7 +70,7 @@ func (h *Handler) reconcile(ctx context.Context, r repoRef) error {
 // followPendingMerges re-runs, through the merge job's own code, the merges
 // whose job failed before it finished. A merge whose policy file is broken
 // at its commit cannot be followed up by retrying; it is dropped with a log.
-func (h *Handler) followPendingMerges(ctx context.Context, r repoRef) error {
+func (h *Handler) followPendingMerges(ctx context.Context, r repo.Ref) error {
 	merges, err := h.records.pendingMerges(ctx, r.RepoID)
 	if err != nil {
 		return err
@@ -77,7 +79,7 @@ func (h *Handler) followPendingMerges(ctx context.Context, r repoRef) error {
 		err := h.followMerge(ctx, r, m)
 		var cancel *rivertype.JobCancelError
 		switch {
-		case errors.Is(err, errBusy): // its merge job is on it
+		case errors.Is(err, lease.ErrBusy): // its merge job is on it
 		case errors.As(err, &cancel):
 			zerolog.Ctx(ctx).Warn().Err(err).Int("pull", m.Number).Msg("the merge cannot be followed up; it is dropped")
 			if err := h.records.forgetMerge(ctx, r.RepoID, m); err != nil {
@@ -93,12 +95,12 @@ func (h *Handler) followPendingMerges(ctx context.Context, r repoRef) error {
 // reconcileItems reads every action-label issue in one listing, looks up
 // the followed items it did not contain, and records GitHub's view. It adds
 // the incidents of the items it saw to incidents.
-func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string, r repoRef, incidents map[int]bool) error {
-	listed, err := c.labelled(ctx, label)
+func (h *Handler) reconcileItems(ctx context.Context, c *repo.Client, label string, r repo.Ref, incidents map[int]bool) error {
+	listed, err := c.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{label}})
 	if err != nil {
 		return err
 	}
-	byNumber := map[int]ghIssue{}
+	byNumber := map[int]repo.Issue{}
 	for _, i := range listed {
 		byNumber[i.Number] = i
 	}
@@ -114,9 +116,9 @@ func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string
 		i, ok := byNumber[it.Issue]
 		if !ok {
 			// Not labelled any more, deleted or transferred: ask for it.
-			i, err = c.issue(ctx, it.Issue)
-			if isGone(err) || (err == nil && i.Number != it.Issue) {
-				i, err = ghIssue{}, nil // deleted, or transferred (GitHub redirects to the new issue)
+			i, err = c.Issue(ctx, it.Issue)
+			if repo.IsGone(err) || (err == nil && i.Number != it.Issue) {
+				i, err = repo.Issue{}, nil // deleted, or transferred (GitHub redirects to the new issue)
 			}
 			if err != nil {
 				return err
@@ -139,7 +141,7 @@ func (h *Handler) reconcileItems(ctx context.Context, c repoClient, label string
 
 // reconcileStatusIssue forgets a status issue that was closed, deleted or
 // moved while no webhook reached the app, so the next update opens another.
-func (h *Handler) reconcileStatusIssue(ctx context.Context, c repoClient, pol *policy.Policy, r repoRef) error {
+func (h *Handler) reconcileStatusIssue(ctx context.Context, c *repo.Client, pol *policy.Policy, r repo.Ref) error {
 	if !pol.ActionItems.StatusIssue.Enabled {
 		return nil
 	}
@@ -147,9 +149,9 @@ func (h *Handler) reconcileStatusIssue(ctx context.Context, c repoClient, pol *p
 	if err != nil || st.Issue == 0 {
 		return err
 	}
-	i, err := c.issue(ctx, st.Issue)
+	i, err := c.Issue(ctx, st.Issue)
 	switch {
-	case isGone(err):
+	case repo.IsGone(err):
 	case err != nil:
 		return err
 	case i.State == "open" && i.Number == st.Issue:

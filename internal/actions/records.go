@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
@@ -360,4 +361,22 @@ func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error)
 		}
 	}
 	return out, rows.Err()
+}
+
+// leasePostmortem lets one job at a time open a postmortem's issues, so a
+// merge job and the reconciliation (or two deliveries) never both find an
+// item without an issue and both open one. lease.ErrBusy says another job
+// holds it.
+func (r records) leasePostmortem(ctx context.Context, repoID int64, path string, now time.Time) (func(), error) {
+	return lease.Take(ctx, r.db, lease.Row{Table: "pmbot_action_postmortems", KeyCol: "path", RepoID: repoID, Key: path}, now)
+}
+
+// leaseIncident lets one job at a time write an incident's tracking comment
+// and completion.
+func (r records) leaseIncident(ctx context.Context, repoID int64, number int, now time.Time) (func(), error) {
+	if _, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_incidents (repo_id, number) VALUES (?, ?)
+		ON CONFLICT (repo_id, number) DO NOTHING`, repoID, number); err != nil {
+		return nil, fmt.Errorf("record incident #%d: %w", number, err)
+	}
+	return lease.Take(ctx, r.db, lease.Row{Table: "pmbot_action_incidents", KeyCol: "number", RepoID: repoID, Key: number}, now)
 }

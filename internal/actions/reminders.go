@@ -8,7 +8,9 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
@@ -31,7 +33,7 @@ func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs])
 // forEachRepo runs fn on each repository with action items; one failing
 // repository does not stop the others, but fails the job so it retries
 // (work already done is recorded and skipped).
-func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.Context, repoRef) error) error {
+func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.Context, repo.Ref) error) error {
 	repos, err := h.records.reposWithItems(ctx)
 	if err != nil {
 		return err
@@ -49,8 +51,8 @@ func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.
 	return firstErr
 }
 
-func refOf(r store.Repository) repoRef {
-	return repoRef{InstallationID: r.InstallationID, RepoID: r.ID, Owner: r.Owner, Repo: r.Name}
+func refOf(r store.Repository) repo.Ref {
+	return repo.Ref{InstallationID: r.InstallationID, RepoID: r.ID, Owner: r.Owner, Name: r.Name}
 }
 
 // reminderKey names the reminder interval an overdue item is in: one
@@ -80,7 +82,7 @@ func escalationKey(it actionItem, ai policy.ActionItems, now time.Time) string {
 // remind comments on each overdue open item at most once per reminder
 // interval, and mentions the escalation team on the status issue for items
 // overdue past escalate_after_days, once per item per interval.
-func (h *Handler) remind(ctx context.Context, r repoRef) error {
+func (h *Handler) remind(ctx context.Context, r repo.Ref) error {
 	c, pol, err := h.clientWithPolicy(ctx, r, "")
 	if err != nil {
 		return err
@@ -115,12 +117,12 @@ func (h *Handler) remind(ctx context.Context, r repoRef) error {
 
 // remindOne posts one reminder, unless a run that crashed after posting it
 // already did (its marker is on the issue).
-func (h *Handler) remindOne(ctx context.Context, c repoClient, it actionItem, key string, now time.Time) error {
-	m := fmt.Sprintf(reminderMarkerFm, key)
-	if _, posted, err := c.commentWith(ctx, it.Issue, m); err != nil {
+func (h *Handler) remindOne(ctx context.Context, c *repo.Client, it actionItem, key string, now time.Time) error {
+	m := marker.ItemReminder(key)
+	if _, posted, err := c.MarkedComment(ctx, it.Issue, m, time.Time{}); err != nil {
 		return err
 	} else if !posted {
-		if _, err := c.comment(ctx, it.Issue, reminderBody(it, key, now)); err != nil {
+		if _, err := c.CreateComment(ctx, it.Issue, reminderBody(it, key, now)); err != nil {
 			return err
 		}
 	}
@@ -129,7 +131,7 @@ func (h *Handler) remindOne(ctx context.Context, c repoClient, it actionItem, ke
 
 // escalate mentions the team once for the items, on the status issue (or
 // on each item's issue when there is no status issue).
-func (h *Handler) escalate(ctx context.Context, c repoClient, r repoRef, team string, items []escalation, now time.Time) error {
+func (h *Handler) escalate(ctx context.Context, c *repo.Client, r repo.Ref, team string, items []escalation, now time.Time) error {
 	st, err := h.records.status(ctx, r.RepoID)
 	if err != nil {
 		return err
@@ -145,26 +147,23 @@ func (h *Handler) escalate(ctx context.Context, c repoClient, r repoRef, team st
 	return h.escalateOn(ctx, c, st.Issue, team, items, now)
 }
 
-func (h *Handler) escalateOn(ctx context.Context, c repoClient, issue int, team string, items []escalation, now time.Time) error {
-	comments, err := c.comments(ctx, issue)
+func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, team string, items []escalation, now time.Time) error {
+	comments, err := c.Comments(ctx, issue, time.Time{})
 	if err != nil {
 		return err
 	}
 	var todo []escalation
 	for _, e := range items {
-		m := fmt.Sprintf(escalateMarkerFm, e.Item.Issue, e.Key)
-		posted := false
-		for _, cm := range comments {
-			if containsMarker(cm.Body, m) {
-				posted = true
-			}
+		_, posted, err := c.FindMarked(comments, marker.Escalation(e.Item.Issue, e.Key))
+		if err != nil {
+			return err
 		}
 		if !posted {
 			todo = append(todo, e)
 		}
 	}
 	if len(todo) > 0 {
-		if _, err := c.comment(ctx, issue, escalationBody(team, todo, now)); err != nil {
+		if _, err := c.CreateComment(ctx, issue, escalationBody(team, todo, now)); err != nil {
 			return err
 		}
 	}

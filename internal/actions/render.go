@@ -6,17 +6,18 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 )
 
-// Hidden markers by which the app finds what it wrote before.
+// Hidden markers by which the app finds what it wrote before (from the
+// app's one registry), and what the feature writes beside them.
 const (
-	trackingMarker   = "<!-- postmortem-bot:action-items-tracking -->"
-	completeMarker   = "<!-- postmortem-bot:action-items-complete -->"
-	statusMarker     = "<!-- postmortem-bot:action-items-status -->"
-	completeLabel    = "postmortem-complete"
-	dateLayout       = time.DateOnly
-	reminderMarkerFm = "<!-- postmortem-bot:reminder %s -->"
-	escalateMarkerFm = "<!-- postmortem-bot:escalation #%d %s -->"
+	trackingMarker = marker.Tracking
+	completeMarker = marker.Complete
+	statusMarker   = marker.Status
+	completeLabel  = "postmortem-complete"
+	dateLayout     = time.DateOnly
 )
 
 // issueSource is where an action item came from, for its issue's body.
@@ -48,7 +49,7 @@ func escapePath(p string) string {
 // issueBody is the description of the issue opened for an action item.
 func issueBody(it actionItem, src issueSource) string {
 	var b strings.Builder
-	b.WriteString(marker(it.Path, strings.TrimPrefix(it.Key, it.Path+"#")) + "\n")
+	b.WriteString(marker.ActionItem(it.Path, strings.TrimPrefix(it.Key, it.Path+"#")) + "\n")
 	if src.Incident > 0 {
 		fmt.Fprintf(&b, "Corrective action from the postmortem of incident #%d.\n\n", src.Incident)
 	} else {
@@ -91,7 +92,7 @@ func ownerLine(owner string) string {
 // body (from its marker to its closing sentence), leaving whatever people
 // wrote around it. ok is false when that part has no owner line any more.
 func withOwner(body, key, owner string) (string, bool) {
-	start := strings.Index(body, marker(pathAndKey(key)))
+	start := strings.Index(body, marker.ActionItem(pathAndKey(key)))
 	if start < 0 {
 		return body, false
 	}
@@ -265,8 +266,8 @@ func reminderBody(it actionItem, key string, now time.Time) string {
 	} else if it.Owner == "" {
 		who = "This corrective action has no owner yet; whoever picks it up"
 	}
-	return fmt.Sprintf(reminderMarkerFm+"\n%s: this corrective action was due on %s (%d days ago). Please close it when done, or update the postmortem's plan.\n",
-		key, who, it.Due.Format(dateLayout), daysBetween(it.Due, now))
+	return fmt.Sprintf("%s\n%s: this corrective action was due on %s (%d days ago). Please close it when done, or update the postmortem's plan.\n",
+		marker.ItemReminder(key), who, it.Due.Format(dateLayout), daysBetween(it.Due, now))
 }
 
 // escalation is one item to escalate and its stable key.
@@ -278,7 +279,7 @@ type escalation struct {
 func escalationBody(team string, items []escalation, now time.Time) string {
 	var b strings.Builder
 	for _, e := range items {
-		fmt.Fprintf(&b, escalateMarkerFm+"\n", e.Item.Issue, e.Key)
+		b.WriteString(marker.Escalation(e.Item.Issue, e.Key) + "\n")
 	}
 	fmt.Fprintf(&b, "%s: these corrective actions are long overdue:\n\n", team)
 	for _, e := range items {

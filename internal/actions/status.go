@@ -3,16 +3,16 @@ package actions
 import (
 	"context"
 	"fmt"
+	"strings"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/riverqueue/river"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // StatusArgs asks for the repository's status issue to be rewritten.
 type StatusArgs struct {
-	Repo repoRef `json:"repo" river:"unique"`
+	Repo repo.Ref `json:"repo" river:"unique"`
 }
 
 // Kind names the job kind in River's table.
@@ -30,7 +30,7 @@ func (w *statusWorker) Work(ctx context.Context, job *river.Job[StatusArgs]) err
 // updateStatus rewrites the status issue from the database. When the
 // database changed while it ran, the job runs again shortly (the change's
 // own update was folded into this running job).
-func (h *Handler) updateStatus(ctx context.Context, r repoRef) error {
+func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 	before, err := h.records.status(ctx, r.RepoID)
 	if err != nil {
 		return err
@@ -76,35 +76,37 @@ func (h *Handler) updateStatus(ctx context.Context, r repoRef) error {
 
 // writeStatus edits the status issue, or opens a new one when there is
 // none or someone closed or deleted it. It returns the issue's number.
-func (h *Handler) writeStatus(ctx context.Context, c repoClient, title string, rec statusRecord, body string) (int, error) {
+func (h *Handler) writeStatus(ctx context.Context, c *repo.Client, title string, rec statusRecord, body string) (int, error) {
 	if rec.Issue != 0 {
 		if body == rec.Body {
 			return rec.Issue, nil
 		}
-		i, err := c.editBody(ctx, rec.Issue, body)
+		i, err := c.EditIssue(ctx, rec.Issue, repo.IssueEdit{Body: &body})
 		switch {
 		case err == nil && i.State == "open":
 			return rec.Issue, nil
-		case err != nil && !ghclient.IsNotFound(err) && !ghclient.IsStatus(err, 410):
+		case err != nil && !repo.IsGone(err):
 			return 0, err
 		}
 	}
 	// A crash between opening the issue and recording it leaves an open
 	// issue with the marker: adopt it rather than open a second.
-	opts := github.IssueListByRepoOptions{State: "open", Creator: h.env.BotLogin()}
-	open, err := c.listIssues(ctx, opts)
+	open, err := c.AppIssuesMarked(ctx, repo.IssueQuery{State: "open"}, func(b string) string {
+		if strings.Contains(b, statusMarker) {
+			return statusMarker
+		}
+		return ""
+	})
 	if err != nil {
 		return 0, err
 	}
-	for _, i := range open {
-		if i.Number != rec.Issue && containsMarker(i.Body, statusMarker) {
-			if _, err := c.editBody(ctx, i.Number, body); err != nil {
-				return 0, err
-			}
-			return i.Number, nil
+	if i, ok := open[statusMarker]; ok && i.Number != rec.Issue {
+		if _, err := c.EditIssue(ctx, i.Number, repo.IssueEdit{Body: &body}); err != nil {
+			return 0, err
 		}
+		return i.Number, nil
 	}
-	i, err := c.createIssue(ctx, title, body, nil, nil)
+	i, err := c.CreateIssue(ctx, repo.NewIssue{Title: title, Body: body})
 	if err != nil {
 		return 0, fmt.Errorf("open status issue: %w", err)
 	}

@@ -2,16 +2,17 @@ package actions
 
 import (
 	"context"
+	"time"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // refreshIncident brings the incident's tracking comment up to date (one
 // comment, edited in place) and, the first time every item is closed, says
 // so, labels the incident complete and closes it if the policy asks. The
 // caller holds the incident's lease (withIncident).
-func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy.Policy, repoID int64, number int) error {
+func (h *Handler) refreshIncident(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, number int) error {
 	if number == 0 {
 		return nil
 	}
@@ -46,18 +47,18 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 	if len(items) == 0 || closed < len(items) || inc.CompletedAt != 0 {
 		return nil
 	}
-	if _, said, err := c.commentWith(ctx, number, completeMarker); err != nil {
+	if _, said, err := c.MarkedComment(ctx, number, completeMarker, time.Time{}); err != nil {
 		return err
 	} else if !said {
-		if _, err := c.comment(ctx, number, completionBody(len(items))); err != nil {
+		if _, err := c.CreateComment(ctx, number, completionBody(len(items))); err != nil {
 			return err
 		}
 	}
-	if err := c.addLabels(ctx, number, completeLabel); err != nil {
+	if err := c.AddLabels(ctx, number, completeLabel); err != nil {
 		return err
 	}
 	if pol.ActionItems.CloseIncidentWhenDone {
-		if err := c.closeIssue(ctx, number); err != nil {
+		if _, err := c.EditIssue(ctx, number, repo.IssueEdit{Close: true}); err != nil {
 			return err
 		}
 	}
@@ -67,7 +68,7 @@ func (h *Handler) refreshIncident(ctx context.Context, c repoClient, pol *policy
 // withIncident runs fn holding the incident's lease (none for number 0), so
 // jobs take turns changing its items and writing its tracking comment: two
 // items closing at once cannot both post the completion or leave the older
-// count behind. It returns errBusy while another job holds it.
+// count behind. It returns lease.ErrBusy while another job holds it.
 func (h *Handler) withIncident(ctx context.Context, repoID int64, number int, fn func() error) error {
 	if number != 0 {
 		release, err := h.records.leaseIncident(ctx, repoID, number, h.env.Clock.Now())
@@ -81,31 +82,31 @@ func (h *Handler) withIncident(ctx context.Context, repoID int64, number int, fn
 
 // writeTracking edits the remembered tracking comment, or finds it by its
 // marker, or posts it; a comment someone deleted is posted again.
-func (h *Handler) writeTracking(ctx context.Context, c repoClient, inc incident, body string) error {
+func (h *Handler) writeTracking(ctx context.Context, c *repo.Client, inc incident, body string) error {
 	if inc.TrackingCommentID != 0 {
 		if body == inc.TrackingBody {
 			return nil
 		}
-		err := c.editComment(ctx, inc.TrackingCommentID, body)
+		err := c.EditComment(ctx, inc.TrackingCommentID, body)
 		if err == nil {
 			return h.records.setTracking(ctx, inc.RepoID, inc.Number, inc.TrackingCommentID, body)
 		}
-		if !ghclient.IsNotFound(err) {
+		if !repo.IsGone(err) {
 			return err
 		}
 	}
-	cm, found, err := c.commentWith(ctx, inc.Number, trackingMarker)
+	cm, found, err := c.MarkedComment(ctx, inc.Number, trackingMarker, time.Time{})
 	if err != nil {
 		return err
 	}
 	id := cm.ID
 	switch {
 	case !found:
-		if id, err = c.comment(ctx, inc.Number, body); err != nil {
+		if id, err = c.CreateComment(ctx, inc.Number, body); err != nil {
 			return err
 		}
 	case cm.Body != body:
-		if err := c.editComment(ctx, id, body); err != nil {
+		if err := c.EditComment(ctx, id, body); err != nil {
 			return err
 		}
 	}

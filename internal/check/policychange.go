@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // policyChange is a pull request's own version of a policy file. The review
@@ -25,8 +25,8 @@ type policyChange struct {
 // readPolicyChange reads and validates the pull request's version of a
 // policy file, at its head. The file is sized before it is downloaded; an
 // oversized one is reported like any other invalid policy.
-func readPolicyChange(ctx context.Context, client *github.Client, a ReviewArgs, path string) (policyChange, error) {
-	content, err := policy.ReadFile(ctx, client, a.Owner, a.Repo, a.HeadSHA, path)
+func readPolicyChange(ctx context.Context, gh *repo.Client, a ReviewArgs, path string) (policyChange, error) {
+	content, err := gh.PolicyFile(ctx, a.HeadSHA, path)
 	var perr *policy.Error
 	switch {
 	case errors.As(err, &perr):

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // publish puts rep on the head SHA as the `postmortem` check run. The run's
@@ -20,12 +22,12 @@ import (
 // latest run is updated while it holds no annotations; GitHub only appends
 // annotations, so a run that already has some is superseded by a new run
 // instead. A re-run request always gets a fresh run.
-func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep report) error {
+func (h *Handler) publish(ctx context.Context, gh *repo.Client, a ReviewArgs, rep report) error {
 	extID := "pmbot/" + digestOf(rep)
 	if a.Rerun != "" {
 		extID += "/" + a.Rerun
 	}
-	runs, err := gh.postmortemRuns(ctx, a.HeadSHA)
+	runs, err := gh.CheckRuns(ctx, a.HeadSHA, RunName)
 	if err != nil {
 		return err
 	}
@@ -75,7 +77,7 @@ func (h *Handler) publish(ctx context.Context, gh *repoClient, a ReviewArgs, rep
 // send writes rep's annotations from start on in batches GitHub accepts:
 // the first request creates the run (id 0) or updates it, the rest update
 // it, and only the last one completes it.
-func (h *Handler) send(ctx context.Context, gh *repoClient, sha string, id int64, extID string, rep report, start int) (int64, error) {
+func (h *Handler) send(ctx context.Context, gh *repo.Client, sha string, id int64, extID string, rep report, start int) (int64, error) {
 	var batches [][]annotation
 	for i := start; i < len(rep.Annotations); i += annotationsPerRequest {
 		batches = append(batches, rep.Annotations[i:min(i+annotationsPerRequest, len(rep.Annotations))])
@@ -94,17 +96,17 @@ func (h *Handler) send(ctx context.Context, gh *repoClient, sha string, id int64
 			completedAt = &github.Timestamp{Time: h.env.Clock.Now()}
 		}
 		if id == 0 {
-			run, _, err := gh.c.Checks.CreateCheckRun(ctx, gh.owner, gh.repo, github.CreateCheckRunOptions{
+			created, err := gh.CreateCheckRun(ctx, github.CreateCheckRunOptions{
 				Name: RunName, HeadSHA: sha, ExternalID: github.String(extID), Status: status,
 				Conclusion: conclusion, CompletedAt: completedAt, Output: output,
 			})
 			if err != nil {
-				return 0, fmt.Errorf("create check run on %s: %w", sha, err)
+				return 0, err
 			}
-			id = run.GetID()
+			id = created
 			continue
 		}
-		_, _, err := gh.c.Checks.UpdateCheckRun(ctx, gh.owner, gh.repo, id, github.UpdateCheckRunOptions{
+		err := gh.UpdateCheckRun(ctx, id, github.UpdateCheckRunOptions{
 			Name: RunName, ExternalID: github.String(extID), Status: status,
 			Conclusion: conclusion, CompletedAt: completedAt, Output: output,
 		})
@@ -128,25 +130,6 @@ func toGitHub(batch []annotation) []*github.CheckRunAnnotation {
 		out = append(out, ga)
 	}
 	return out
-}
-
-// postmortemRuns lists the `postmortem` check runs on a commit.
-func (g *repoClient) postmortemRuns(ctx context.Context, sha string) ([]*github.CheckRun, error) {
-	opts := &github.ListCheckRunsOptions{
-		CheckName: github.String(RunName), Filter: github.String("all"), ListOptions: github.ListOptions{PerPage: 100},
-	}
-	var out []*github.CheckRun
-	for {
-		res, resp, err := g.c.Checks.ListCheckRunsForRef(ctx, g.owner, g.repo, sha, opts)
-		if err != nil {
-			return nil, fmt.Errorf("list postmortem check runs on %s: %w", sha, err)
-		}
-		out = append(out, res.CheckRuns...)
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
-	}
 }
 
 // digestOf identifies a report's content, for recognising a run already

@@ -2,18 +2,16 @@ package check
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // changedFile is a file a pull request adds or changes.
@@ -27,15 +25,14 @@ type changedFile struct {
 // another head meanwhile.
 func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 	log := zerolog.Ctx(ctx)
-	client, err := h.env.GitHub.NewInstallationClient(a.InstallationID)
+	gh, err := h.env.Client(repo.Ref{InstallationID: a.InstallationID, RepoID: a.RepoID, Owner: a.Owner, Name: a.Repo})
 	if err != nil {
-		return fmt.Errorf("installation client: %w", err)
+		return err
 	}
-	gh := &repoClient{c: client, owner: a.Owner, repo: a.Repo}
 
 	// Listing the files comes first: most pull requests hold no postmortem
 	// and no policy change, and for them this is the only request.
-	changed, err := gh.changedFiles(ctx, a.Number)
+	changed, err := changedFiles(ctx, gh, a.Number)
 	if err != nil {
 		return err
 	}
@@ -46,7 +43,7 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 
 	policyChanges := make([]policyChange, 0, len(changed.Policies))
 	for _, f := range changed.Policies {
-		ch, err := readPolicyChange(ctx, gh.c, a, f.Path)
+		ch, err := readPolicyChange(ctx, gh, a, f.Path)
 		if err != nil {
 			return err
 		}
@@ -65,11 +62,11 @@ func (h *Handler) review(ctx context.Context, a ReviewArgs) error {
 
 // reviewPostmortems checks the changed Markdown files the base branch's
 // policy calls postmortems. The report is empty when there are none.
-func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a ReviewArgs, markdown []changedFile) (report, error) {
+func (h *Handler) reviewPostmortems(ctx context.Context, gh *repo.Client, a ReviewArgs, markdown []changedFile) (report, error) {
 	if len(markdown) == 0 {
 		return report{}, nil
 	}
-	pol, src, err := policy.Fetch(ctx, gh.c, a.Owner, a.Repo, a.BaseRef)
+	pol, src, err := gh.Policy(ctx, a.BaseRef)
 	var perr *policy.Error
 	if errors.As(err, &perr) {
 		return policyProblemReport(perr, "", pathsOf(markdown)), nil
@@ -97,9 +94,15 @@ func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a Revie
 
 	results := make([]analysis.Result, 0, len(postmortems))
 	for _, f := range postmortems {
-		content, unreadable, err := gh.blob(ctx, f.BlobSHA)
+		// A file over the limit is reported from the length GitHub
+		// announces, without its content ever being read.
+		content, size, unreadable, err := gh.Blob(ctx, f.BlobSHA, analysis.MaxFileSize)
 		if err != nil {
 			return report{}, fmt.Errorf("read %s: %w", f.Path, err)
+		}
+		if size > analysis.MaxFileSize {
+			results = append(results, tooLarge(f.Path, size))
+			continue
 		}
 		if unreadable != "" {
 			results = append(results, unreadableResult(f.Path, unreadable))
@@ -119,7 +122,7 @@ func (h *Handler) reviewPostmortems(ctx context.Context, gh *repoClient, a Revie
 // analysisConfig builds the analysis configuration, fetching the policy's
 // own template when it names one. problem explains a template that cannot
 // be used.
-func (h *Handler) analysisConfig(ctx context.Context, gh *repoClient, pol *policy.Policy, ref string) (analysis.Config, string, error) {
+func (h *Handler) analysisConfig(ctx context.Context, gh *repo.Client, pol *policy.Policy, ref string) (analysis.Config, string, error) {
 	if pol.Postmortem.Template == "" {
 		cfg, err := pol.AnalysisConfig()
 		if err != nil {
@@ -127,7 +130,7 @@ func (h *Handler) analysisConfig(ctx context.Context, gh *repoClient, pol *polic
 		}
 		return cfg, "", nil
 	}
-	tmpl, found, err := gh.fileAt(ctx, pol.Postmortem.Template, ref)
+	tmpl, found, err := gh.File(ctx, pol.Postmortem.Template, ref)
 	if err != nil {
 		return analysis.Config{}, "", err
 	}
@@ -144,11 +147,12 @@ func (h *Handler) analysisConfig(ctx context.Context, gh *repoClient, pol *polic
 // publishIfCurrent publishes rep on the review's head SHA unless the pull
 // request's head has moved: a newer head has a review of its own, and an
 // outdated one must not be reported as if it were current.
-func (h *Handler) publishIfCurrent(ctx context.Context, gh *repoClient, a ReviewArgs, rep report) error {
-	head, err := gh.headSHA(ctx, a.Number)
+func (h *Handler) publishIfCurrent(ctx context.Context, gh *repo.Client, a ReviewArgs, rep report) error {
+	pr, err := gh.Pull(ctx, a.Number)
 	if err != nil {
 		return err
 	}
+	head := pr.HeadSHA
 	if head != a.HeadSHA {
 		zerolog.Ctx(ctx).Info().Str("current_head_sha", head).Msg("pull request moved to a newer head; dropping this review")
 		return nil
@@ -171,12 +175,6 @@ func pathsOf(files []changedFile) []string {
 	return out
 }
 
-// repoClient is the narrow view of GitHub a review needs.
-type repoClient struct {
-	c           *github.Client
-	owner, repo string
-}
-
 // pullChanges are the files a pull request adds or changes (not the ones
 // it deletes) that the check may review, with the blob holding each at the
 // head.
@@ -187,85 +185,33 @@ type pullChanges struct {
 
 // changedFiles lists the Markdown and policy files a pull request adds or
 // changes.
-func (g *repoClient) changedFiles(ctx context.Context, number int) (pullChanges, error) {
+func changedFiles(ctx context.Context, gh *repo.Client, number int) (pullChanges, error) {
+	files, err := gh.PullFiles(ctx, number)
+	if err != nil {
+		return pullChanges{}, err
+	}
 	var out pullChanges
-	opts := &github.ListOptions{PerPage: 100}
-	for {
-		files, resp, err := g.c.PullRequests.ListFiles(ctx, g.owner, g.repo, number, opts)
-		if err != nil {
-			return pullChanges{}, fmt.Errorf("list files of pull request #%d: %w", number, err)
+	for _, f := range files {
+		if f.Removed() {
+			continue
 		}
-		for _, f := range files {
-			if f.GetStatus() == "removed" {
-				continue
-			}
-			cf := changedFile{Path: f.GetFilename(), BlobSHA: f.GetSHA()}
-			switch {
-			case slices.Contains(policy.Paths, cf.Path):
-				out.Policies = append(out.Policies, cf)
-			case strings.HasSuffix(strings.ToLower(cf.Path), ".md"):
-				out.Markdown = append(out.Markdown, cf)
-			}
+		cf := changedFile{Path: f.Path, BlobSHA: f.BlobSHA}
+		switch {
+		case slices.Contains(policy.Paths, cf.Path):
+			out.Policies = append(out.Policies, cf)
+		case strings.HasSuffix(strings.ToLower(cf.Path), ".md"):
+			out.Markdown = append(out.Markdown, cf)
 		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
 	}
+	return out, nil
 }
 
-// blob reads a file's content through the git blobs API, which serves files
-// up to 100 MB (the contents API stops at 1 MB). unreadable explains content
-// that cannot be reviewed.
-func (g *repoClient) blob(ctx context.Context, sha string) (content []byte, unreadable string, err error) {
-	if sha == "" {
-		return nil, "GitHub listed the file without its content's SHA, so it could not be read.", nil
-	}
-	b, _, err := g.c.Git.GetBlob(ctx, g.owner, g.repo, sha)
-	if ghclient.IsNotFound(err) || ghclient.IsStatus(err, 403) && strings.Contains(err.Error(), "too_large") {
-		return nil, fmt.Sprintf("GitHub could not serve the file's content (blob %s): %v", sha, err), nil
-	}
-	if err != nil {
-		return nil, "", fmt.Errorf("read blob %s: %w", sha, err)
-	}
-	switch b.GetEncoding() {
-	case "base64":
-		data, derr := base64.StdEncoding.DecodeString(strings.ReplaceAll(b.GetContent(), "\n", ""))
-		if derr != nil {
-			return nil, fmt.Sprintf("GitHub's copy of the file could not be decoded: %v", derr), nil
-		}
-		return data, "", nil
-	case "utf-8", "":
-		return []byte(b.GetContent()), "", nil
-	default:
-		return nil, fmt.Sprintf("GitHub returned the file in an unknown encoding %q.", b.GetEncoding()), nil
-	}
-}
-
-// fileAt reads a small file (a template) at ref.
-func (g *repoClient) fileAt(ctx context.Context, path, ref string) ([]byte, bool, error) {
-	fc, _, _, err := g.c.Repositories.GetContents(ctx, g.owner, g.repo, path, &github.RepositoryContentGetOptions{Ref: ref})
-	if ghclient.IsNotFound(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s at %q: %w", path, ref, err)
-	}
-	if fc == nil {
-		return nil, false, nil
-	}
-	s, err := fc.GetContent()
-	if err != nil {
-		return nil, false, fmt.Errorf("decode %s: %w", path, err)
-	}
-	return []byte(s), true, nil
-}
-
-// headSHA is the pull request's current head.
-func (g *repoClient) headSHA(ctx context.Context, number int) (string, error) {
-	pr, _, err := g.c.PullRequests.Get(ctx, g.owner, g.repo, number)
-	if err != nil {
-		return "", fmt.Errorf("get pull request #%d: %w", number, err)
-	}
-	return pr.GetHead().GetSHA(), nil
+// tooLarge is the finding for a postmortem over the analysis limit, made
+// from its size at the head without downloading it.
+func tooLarge(path string, size int64) analysis.Result {
+	return analysis.Result{File: path, Findings: []analysis.Finding{{
+		File: path, Line: 1, Column: 1, Rule: analysis.RuleFileTooLarge, Severity: analysis.SeverityError,
+		Message:    fmt.Sprintf("File too large to analyse: %d bytes, limit %d.", size, analysis.MaxFileSize),
+		Suggestion: "Move logs and large attachments out of the postmortem and link to them.",
+	}}}
 }

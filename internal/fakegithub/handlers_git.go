@@ -322,6 +322,9 @@ func getBlob(c *call) (reply, error) {
 	if !found {
 		return reply{}, notFound()
 	}
+	if strings.Contains(c.r.Header.Get("Accept"), "vnd.github.raw") {
+		return reply{status: http.StatusOK, raw: append([]byte{}, b.content...)}, nil
+	}
 	return ok(map[string]any{
 		"sha": sha, "node_id": "B_" + sha[:12], "size": len(b.content), "url": c.s.repoAPI(r) + "/git/blobs/" + sha,
 		"content": b64(b.content), "encoding": "base64",

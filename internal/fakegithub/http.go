@@ -44,6 +44,8 @@ func errorf(status int, format string, args ...any) *apiError {
 type reply struct {
 	status int
 	body   any
+	// raw, when set, is sent as is (a raw media type) instead of body.
+	raw []byte
 }
 
 func ok(body any) reply      { return reply{status: http.StatusOK, body: body} }
@@ -193,6 +195,13 @@ func (s *Server) writeReply(w *recorder, r *http.Request, c *call, res reply) {
 		w.Header()[k] = v
 	}
 	s.rateHeaders(w.Header())
+	if res.raw != nil {
+		w.Header().Set("Content-Type", "application/vnd.github.raw; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(res.raw)))
+		w.WriteHeader(res.status)
+		_, _ = w.Write(res.raw)
+		return
+	}
 	if res.body == nil {
 		w.WriteHeader(res.status)
 		return

@@ -4,6 +4,9 @@
 package feature
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
@@ -12,6 +15,7 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 	"github.com/postmortem-bot/postmortem-bot/internal/queue"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
@@ -42,4 +46,31 @@ type Feature interface {
 type JobRunner interface {
 	RegisterWorkers(w *river.Workers) error
 	PeriodicJobs() []*river.PeriodicJob
+}
+
+// RepoOf names the repository a delivery comes from.
+func RepoOf(d *event.Delivery) repo.Ref {
+	return repo.Ref{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Name: d.Repo}
+}
+
+// Client opens the app's client for a repository, as its installation.
+func (e *Env) Client(r repo.Ref) (*repo.Client, error) {
+	gh, err := e.GitHub.NewInstallationClient(r.InstallationID)
+	if err != nil {
+		return nil, fmt.Errorf("installation client for %s: %w", r, err)
+	}
+	login := ""
+	if e.BotLogin != nil {
+		login = e.BotLogin()
+	}
+	return repo.New(gh, r.Owner, r.Name, login), nil
+}
+
+// Open is what every job on a delivery starts with: it records the
+// repository (the daily jobs find it there) and opens its client.
+func (e *Env) Open(ctx context.Context, r repo.Ref) (*repo.Client, error) {
+	if err := e.DB.RecordRepository(ctx, r.InstallationID, r.RepoID, r.Owner, r.Name, e.Clock.Now().Unix()); err != nil {
+		return nil, err
+	}
+	return e.Client(r)
 }

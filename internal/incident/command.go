@@ -44,14 +44,14 @@ func (s *session) onCommand(ctx context.Context, commentID int64, author string,
 	if err != nil {
 		return err
 	}
-	if _, done := findMarked(comments, replyMarker(commentID), s.h.env.BotLogin()); done {
-		return nil
+	if _, done, err := s.api.FindMarked(comments, replyMarker(commentID)); err != nil || done {
+		return err
 	}
 	text, err := s.runCommand(ctx, author, cmd)
 	if err != nil {
 		return err
 	}
-	if _, err := s.api.comment(ctx, s.key.Number, reply(commentID, text)); err != nil {
+	if _, err := s.api.CreateComment(ctx, s.key.Number, reply(commentID, text)); err != nil {
 		return fmt.Errorf("answer /postmortem on %s: %w", s.key, err)
 	}
 	return nil
@@ -59,7 +59,7 @@ func (s *session) onCommand(ctx context.Context, commentID int64, author string,
 
 // runCommand does what the command asks and returns the reply.
 func (s *session) runCommand(ctx context.Context, author string, cmd command) (string, error) {
-	allowed, err := s.api.canWrite(ctx, author)
+	allowed, err := s.api.CanWrite(ctx, author)
 	if err != nil {
 		return "", err
 	}
@@ -117,7 +117,7 @@ func (s *session) skip(ctx context.Context, reason, severity string, required bo
 		return "Please give a reason: `/postmortem skip <reason>`.", nil
 	}
 	if !hasLabel(labelNames(s.issue), skippedLabel) {
-		if err := s.api.addLabel(ctx, s.key.Number, skippedLabel); err != nil {
+		if err := s.api.AddLabels(ctx, s.key.Number, skippedLabel); err != nil {
 			return "", err
 		}
 	}

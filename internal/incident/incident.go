@@ -6,7 +6,7 @@ package incident
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -17,6 +17,8 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/feature"
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // Handler is the incident feature.
@@ -101,45 +103,30 @@ func (h *Handler) keyOf(d *event.Delivery, number int) incidentKey {
 // withSession runs fn while holding the incident's lease, so that label
 // events, commands and redeliveries for one incident take turns. A job that
 // finds the lease taken waits and tries again.
-func (h *Handler) withSession(ctx context.Context, key incidentKey, repo *github.Repository, iss *github.Issue, fn func(s *session) error) error {
+func (h *Handler) withSession(ctx context.Context, key incidentKey, ghRepo *github.Repository, iss *github.Issue, fn func(s *session) error) error {
 	if key.Number == 0 || iss == nil {
 		return river.JobCancel(fmt.Errorf("delivery for %s/%s names no issue", key.Owner, key.Name))
 	}
 	log := zerolog.Ctx(ctx).With().Int("issue", key.Number).Logger()
 	ctx = log.WithContext(ctx)
-	now := h.env.Clock.Now()
-	if err := h.env.DB.RecordRepository(ctx, key.InstallationID, key.RepoID, key.Owner, key.Name, now.Unix()); err != nil {
-		return err
-	}
-	holder := newHolder()
-	got, err := h.db.lease(ctx, key, holder, now)
+	client, err := h.env.Open(ctx, repo.Ref{InstallationID: key.InstallationID, RepoID: key.RepoID, Owner: key.Owner, Name: key.Name})
 	if err != nil {
 		return err
 	}
-	if !got {
+	release, err := h.db.lease(ctx, key, h.env.Clock.Now())
+	if errors.Is(err, lease.ErrBusy) {
 		log.Debug().Msg("another job is working on this incident; waiting for it")
 		return river.JobSnooze(busyWait())
 	}
-	defer func() {
-		if err := h.db.release(context.WithoutCancel(ctx), key, holder); err != nil {
-			log.Warn().Err(err).Msg("could not release the incident's lease; it will expire")
-		}
-	}()
-	client, err := h.env.GitHub.NewInstallationClient(key.InstallationID)
 	if err != nil {
-		return fmt.Errorf("github client for installation %d: %w", key.InstallationID, err)
+		return err
 	}
+	defer release()
 	s := &session{
-		h: h, api: repoAPI{c: client, owner: key.Owner, name: key.Name}, key: key,
-		issue: iss, defaultBranch: repo.GetDefaultBranch(), log: log,
+		h: h, api: client, key: key,
+		issue: iss, defaultBranch: ghRepo.GetDefaultBranch(), log: log,
 	}
 	return fn(s)
-}
-
-func newHolder() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // busyWait spreads out jobs waiting for the same incident.

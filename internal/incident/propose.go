@@ -7,11 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/go-github/v60/github"
-
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
-	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // proposal is the incident's postmortem pull request.
@@ -30,7 +28,7 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 	if err != nil {
 		return proposal{}, err
 	}
-	inc := readRecord(s.issue, events, s.api.full(), p, s.h.env.BotLogin())
+	inc := readRecord(s.issue, events, s.api.FullName(), p, s.api.BotLogin())
 	tmpl, perr, err := s.template(ctx, p)
 	if err != nil {
 		return proposal{}, err
@@ -49,19 +47,19 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 	branch := p.Postmortem.BranchPrefix + strconv.Itoa(inc.Number)
 	out := proposal{Path: path}
 
-	pr, err := s.api.pullFrom(ctx, branch)
+	pr, found, err := s.api.PullFrom(ctx, branch)
 	if err != nil {
 		return out, err
 	}
-	if pr == nil {
+	if !found {
 		if path, err = s.commitDraft(ctx, p, inc, branch, path, content); err != nil {
 			return out, err
 		}
 		out.Path = path
-		pr, err = s.api.openPull(ctx, branch, s.defaultBranch, pullTitle(inc), pullBody(inc, p, path))
-		if ghclient.IsStatus(err, 422) {
+		pr, err = s.api.OpenPull(ctx, repo.NewPull{Head: branch, Base: s.defaultBranch, Title: pullTitle(inc), Body: pullBody(inc, p, path)})
+		if repo.IsRefused(err) {
 			// Opened meanwhile (by a person, or an attempt that lost its answer).
-			if pr, err = s.api.pullFrom(ctx, branch); err == nil && pr == nil {
+			if pr, found, err = s.api.PullFrom(ctx, branch); err == nil && !found {
 				err = fmt.Errorf("open postmortem PR for %s: GitHub refused it and no PR comes from %s", s.key, branch)
 			}
 		} else if err == nil {
@@ -71,14 +69,14 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 			return out, err
 		}
 	} else {
-		s.log.Info().Int("pull", pr.GetNumber()).Msg("adopting the existing postmortem pull request")
+		s.log.Info().Int("pull", pr.Number).Msg("adopting the existing postmortem pull request")
 		// The incident may have been retitled since: name the file the PR holds.
-		if path, err = s.proposedPath(ctx, p, pr.GetNumber(), path); err != nil {
+		if path, err = s.proposedPath(ctx, p, pr.Number, path); err != nil {
 			return out, err
 		}
 		out.Path = path
 	}
-	out.PRNumber = pr.GetNumber()
+	out.PRNumber = pr.Number
 	if err := s.finishPull(ctx, p, pr, inc); err != nil {
 		return out, err
 	}
@@ -89,7 +87,7 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 		return out, err
 	}
 	state := stateProposed
-	if pr.GetState() == "closed" {
+	if pr.State == "closed" {
 		state = stateSettled
 	}
 	if err := s.h.db.setState(ctx, s.key, state, out.PRNumber, s.h.env.Clock.Now()); err != nil {
@@ -106,7 +104,7 @@ func (s *session) template(ctx context.Context, p *policy.Policy) (string, *poli
 		t, err := draft.DefaultTemplate()
 		return t, nil, err
 	}
-	text, found, err := s.api.file(ctx, p.Postmortem.Template, s.defaultBranch)
+	text, found, err := s.api.File(ctx, p.Postmortem.Template, s.defaultBranch)
 	if err != nil {
 		return "", nil, err
 	}
@@ -114,7 +112,7 @@ func (s *session) template(ctx context.Context, p *policy.Policy) (string, *poli
 		return "", &policy.Error{File: policy.Paths[0], Key: "postmortem.template",
 			Message: fmt.Sprintf("the template %s does not exist on %s", p.Postmortem.Template, s.defaultBranch)}, nil
 	}
-	return text, nil, nil
+	return string(text), nil, nil
 }
 
 // commitDraft creates the branch from the default branch and commits the
@@ -122,12 +120,12 @@ func (s *session) template(ctx context.Context, p *policy.Policy) (string, *poli
 // path of the draft on the branch: an earlier attempt's file is adopted even
 // when the incident was retitled since and its file name would differ.
 func (s *session) commitDraft(ctx context.Context, p *policy.Policy, inc draft.Incident, branch, path string, content []byte) (string, error) {
-	base, err := s.api.branchSHA(ctx, s.defaultBranch)
+	base, err := s.api.BranchSHA(ctx, s.defaultBranch)
 	if err != nil {
 		return "", err
 	}
-	err = s.api.createBranch(ctx, branch, base)
-	if errors.Is(err, errBranchExists) {
+	err = s.api.CreateBranch(ctx, branch, base)
+	if errors.Is(err, repo.ErrBranchExists) {
 		existing, err := s.draftOnBranch(ctx, p, base, branch, path)
 		if err != nil {
 			return "", err
@@ -140,23 +138,23 @@ func (s *session) commitDraft(ctx context.Context, p *policy.Policy, inc draft.I
 	} else if err != nil {
 		return "", err
 	}
-	return path, s.api.createFile(ctx, branch, path, commitMessage(inc), content)
+	return path, s.api.CreateFile(ctx, branch, path, commitMessage(inc), content)
 }
 
 // draftOnBranch finds the postmortem an earlier attempt committed to the
 // branch: the file at path, or else a postmortem file the branch adds to the
 // default branch. It returns "" when the branch holds no draft.
 func (s *session) draftOnBranch(ctx context.Context, p *policy.Policy, base, branch, path string) (string, error) {
-	_, found, err := s.api.file(ctx, path, branch)
+	_, found, err := s.api.File(ctx, path, branch)
 	if err != nil || found {
 		return path, err
 	}
 	// Trees are read by commit: a branch name with a slash is not a valid tree reference.
-	head, err := s.api.branchSHA(ctx, branch)
+	head, err := s.api.BranchSHA(ctx, branch)
 	if err != nil {
 		return "", err
 	}
-	added, err := s.api.filesAdded(ctx, base, head, p.MatchesPostmortemPath)
+	added, err := s.api.FilesAdded(ctx, base, head, p.MatchesPostmortemPath)
 	if err != nil {
 		return "", err
 	}
@@ -172,9 +170,15 @@ func (s *session) draftOnBranch(ctx context.Context, p *policy.Policy, base, bra
 // proposedPath is the postmortem file an existing pull request adds, or
 // fallback when it adds none (someone removed or renamed it).
 func (s *session) proposedPath(ctx context.Context, p *policy.Policy, number int, fallback string) (string, error) {
-	files, err := s.api.pullAddedFiles(ctx, number)
+	all, err := s.api.PullFiles(ctx, number)
 	if err != nil {
 		return "", err
+	}
+	var files []string
+	for _, f := range all {
+		if f.Status == "added" {
+			files = append(files, f.Path)
+		}
 	}
 	for _, f := range files {
 		if f == fallback {
@@ -190,16 +194,9 @@ func (s *session) proposedPath(ctx context.Context, p *policy.Policy, number int
 }
 
 // finishPull adds the labels, assignees and reviewers the PR is missing.
-func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr *github.PullRequest, inc draft.Incident) error {
-	var labels, assignees []string
-	for _, l := range pr.Labels {
-		labels = append(labels, l.GetName())
-	}
-	for _, a := range pr.Assignees {
-		assignees = append(assignees, a.GetLogin())
-	}
-	newLabels, addedLabel := union(labels, p.Postmortem.Labels)
-	newAssignees, addedAssignee := union(assignees, inc.Responders)
+func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr repo.Pull, inc draft.Incident) error {
+	newLabels, addedLabel := union(pr.Labels, p.Postmortem.Labels)
+	newAssignees, addedAssignee := union(pr.Assignees, inc.Responders)
 	if !addedLabel {
 		newLabels = nil
 	}
@@ -207,8 +204,15 @@ func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr *github.P
 		newAssignees = nil
 	}
 	if addedLabel || addedAssignee {
-		if err := s.api.setLabelsAndAssignees(ctx, pr.GetNumber(), newLabels, newAssignees); err != nil {
-			return err
+		edit := repo.IssueEdit{}
+		if newLabels != nil {
+			edit.Labels = &newLabels
+		}
+		if newAssignees != nil {
+			edit.Assignees = &newAssignees
+		}
+		if _, err := s.api.EditIssue(ctx, pr.Number, edit); err != nil {
+			return fmt.Errorf("set labels and assignees of %s's postmortem PR: %w", s.key, err)
 		}
 	}
 	var users, teams []string
@@ -222,11 +226,11 @@ func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr *github.P
 			teams = append(teams, t)
 		}
 	}
-	if len(users)+len(teams) == 0 || pr.GetState() != "open" {
+	if len(users)+len(teams) == 0 || pr.State != "open" {
 		return nil
 	}
-	err := s.api.requestReviews(ctx, pr.GetNumber(), users, teams)
-	if ghclient.IsStatus(err, 422) {
+	err := s.api.RequestReviews(ctx, pr.Number, users, teams)
+	if repo.IsRefused(err) {
 		// A reviewer who is not a collaborator must not block the draft.
 		s.log.Warn().Err(err).Strs("reviewers", users).Strs("teams", teams).Msg("GitHub refused the configured reviewers")
 		return nil
@@ -248,21 +252,21 @@ func union(have, want []string) ([]string, bool) {
 	return out, added
 }
 
-func containsLogin(users []*github.User, login string) bool {
+func containsLogin(users []string, login string) bool {
 	for _, u := range users {
-		if strings.EqualFold(u.GetLogin(), strings.TrimPrefix(login, "@")) {
+		if strings.EqualFold(u, strings.TrimPrefix(login, "@")) {
 			return true
 		}
 	}
 	return false
 }
 
-func containsTeam(teams []*github.Team, slug string) bool {
+func containsTeam(teams []string, slug string) bool {
 	if _, after, ok := strings.Cut(slug, "/"); ok {
 		slug = after
 	}
 	for _, t := range teams {
-		if strings.EqualFold(t.GetSlug(), slug) {
+		if strings.EqualFold(t, slug) {
 			return true
 		}
 	}
@@ -275,9 +279,9 @@ func (s *session) clearConfigError(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, ok := findMarked(comments, configErrorMarker, s.h.env.BotLogin())
-	if !ok || c.Body == configFixedComment() {
-		return nil
+	c, ok, err := s.api.FindMarked(comments, configErrorMarker)
+	if err != nil || !ok || c.Body == configFixedComment() {
+		return err
 	}
-	return s.api.editComment(ctx, c.ID, configFixedComment())
+	return s.api.EditComment(ctx, c.ID, configFixedComment())
 }

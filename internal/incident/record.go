@@ -8,14 +8,8 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
-
-// issueComment is a comment on the incident issue, as read from its timeline.
-type issueComment struct {
-	ID     int64
-	Author string
-	Body   string
-}
 
 // readRecord turns an issue and its timeline into the draft's incident. The
 // bot's own comments stay out of the drafted timeline.
@@ -87,8 +81,8 @@ func readRecord(iss *github.Issue, events []*github.Timeline, repoFull string, p
 }
 
 // commentsIn lists the comments among timeline events.
-func commentsIn(events []*github.Timeline) []issueComment {
-	var out []issueComment
+func commentsIn(events []*github.Timeline) []repo.Comment {
+	var out []repo.Comment
 	for _, e := range events {
 		if e.GetEvent() != "commented" {
 			continue
@@ -97,7 +91,7 @@ func commentsIn(events []*github.Timeline) []issueComment {
 		if author == "" {
 			author = e.GetActor().GetLogin()
 		}
-		out = append(out, issueComment{ID: e.GetID(), Author: author, Body: e.GetBody()})
+		out = append(out, repo.Comment{ID: e.GetID(), Author: author, Body: e.GetBody()})
 	}
 	return out
 }

@@ -3,13 +3,13 @@ package incident
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // reminderInterval is how often the bot looks for overdue postmortems; the
@@ -74,12 +74,11 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 
 func (w *reminderWorker) remindRepo(ctx context.Context, installationID int64, owner, name string, rows []incidentRow) error {
 	log := zerolog.Ctx(ctx).With().Str("repository", owner+"/"+name).Logger()
-	client, err := w.h.env.GitHub.NewInstallationClient(installationID)
+	api, err := w.h.env.Client(repo.Ref{InstallationID: installationID, Owner: owner, Name: name})
 	if err != nil {
-		return fmt.Errorf("github client for installation %d: %w", installationID, err)
+		return err
 	}
-	api := repoAPI{c: client, owner: owner, name: name}
-	p, _, err := policy.Fetch(ctx, client, owner, name, "")
+	p, _, err := api.Policy(ctx, "")
 	var perr *policy.Error
 	if errors.As(err, &perr) {
 		log.Warn().Str("problem", perr.Error()).Msg("invalid postmortem policy; no reminders until it is fixed")
@@ -101,19 +100,19 @@ func (w *reminderWorker) remindRepo(ctx context.Context, installationID int64, o
 }
 
 // remind posts one reminder on an overdue incident when its interval has passed.
-func (w *reminderWorker) remind(ctx context.Context, api repoAPI, p *policy.Policy, r incidentRow) error {
+func (w *reminderWorker) remind(ctx context.Context, api *repo.Client, p *policy.Policy, r incidentRow) error {
 	now := w.h.env.Clock.Now()
-	iss, err := api.issue(ctx, r.Number)
+	iss, err := api.Issue(ctx, r.Number)
 	if err != nil {
 		return err
 	}
-	if iss.GetState() != "closed" || iss.ClosedAt == nil {
+	if iss.State != "closed" || iss.ClosedAt.IsZero() {
 		return nil
 	}
-	if hasLabel(labelNames(iss), skippedLabel) {
+	if hasLabel(iss.Labels, skippedLabel) {
 		return w.h.db.setState(ctx, r.incidentKey, stateSettled, r.PRNumber, now)
 	}
-	due := p.PostmortemDueDate(iss.GetClosedAt().Time.UTC())
+	due := p.PostmortemDueDate(iss.ClosedAt)
 	if now.Before(due) {
 		return nil
 	}
@@ -121,11 +120,11 @@ func (w *reminderWorker) remind(ctx context.Context, api repoAPI, p *policy.Poli
 	if r.LastRemindedAt != 0 && now.Sub(time.Unix(r.LastRemindedAt, 0)) < interval {
 		return nil
 	}
-	pr, err := api.pull(ctx, r.PRNumber)
+	pr, err := api.Pull(ctx, r.PRNumber)
 	if err != nil {
 		return err
 	}
-	if pr.GetState() == "closed" {
+	if pr.State == "closed" {
 		// Merged, or closed by the team's decision: nothing left to remind.
 		return w.h.db.setState(ctx, r.incidentKey, stateSettled, r.PRNumber, now)
 	}
@@ -133,13 +132,13 @@ func (w *reminderWorker) remind(ctx context.Context, api repoAPI, p *policy.Poli
 	if err != nil || !claimed {
 		return err
 	}
-	_, err = api.comment(ctx, r.Number, reminderComment(p, r.PRNumber, due))
+	_, err = api.CreateComment(ctx, r.Number, reminderComment(p, r.PRNumber, due))
 	if err == nil {
 		return nil
 	}
 	// GitHub may have posted the reminder and lost its answer: keep the
 	// claim when the reminder is there, so the retry does not post another.
-	posted, lookErr := api.markedSince(ctx, r.Number, reminderMarker, w.h.env.BotLogin(), now.Add(-reminderClockSkew))
+	_, posted, lookErr := api.MarkedComment(ctx, r.Number, reminderMarker, now.Add(-reminderClockSkew))
 	if lookErr == nil && posted {
 		zerolog.Ctx(ctx).Info().Int("issue", r.Number).Msg("the reminder was posted although GitHub's answer was an error")
 		return nil

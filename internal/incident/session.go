@@ -9,13 +9,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // session is one job's work on one incident, holding its lease. It reads
 // each thing from GitHub at most once.
 type session struct {
 	h             *Handler
-	api           repoAPI
+	api           *repo.Client
 	key           incidentKey
 	issue         *github.Issue
 	defaultBranch string
@@ -30,7 +31,7 @@ func (s *session) timeline(ctx context.Context) ([]*github.Timeline, error) {
 	if s.loaded {
 		return s.events, nil
 	}
-	events, err := s.api.timeline(ctx, s.key.Number)
+	events, err := s.api.Timeline(ctx, s.key.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +39,7 @@ func (s *session) timeline(ctx context.Context) ([]*github.Timeline, error) {
 	return events, nil
 }
 
-func (s *session) comments(ctx context.Context) ([]issueComment, error) {
+func (s *session) comments(ctx context.Context) ([]repo.Comment, error) {
 	events, err := s.timeline(ctx)
 	if err != nil {
 		return nil, err
@@ -53,20 +54,24 @@ func (s *session) upsertComment(ctx context.Context, marker, body string) error 
 	if err != nil {
 		return err
 	}
-	if c, ok := findMarked(comments, marker, s.h.env.BotLogin()); ok {
+	c, ok, err := s.api.FindMarked(comments, marker)
+	if err != nil {
+		return err
+	}
+	if ok {
 		if c.Body == body {
 			return nil
 		}
-		return s.api.editComment(ctx, c.ID, body)
+		return s.api.EditComment(ctx, c.ID, body)
 	}
-	_, err = s.api.comment(ctx, s.key.Number, body)
+	_, err = s.api.CreateComment(ctx, s.key.Number, body)
 	return err
 }
 
 // loadPolicy fetches the repository's policy. An invalid policy file is
 // reported on the incident (ok false) and never replaced by the defaults.
 func (s *session) loadPolicy(ctx context.Context) (p *policy.Policy, ok bool, err error) {
-	p, _, err = policy.Fetch(ctx, s.api.c, s.key.Owner, s.key.Name, "")
+	p, _, err = s.api.Policy(ctx, "")
 	var perr *policy.Error
 	if errors.As(err, &perr) {
 		s.log.Info().Str("problem", perr.Error()).Msg("invalid postmortem policy; reporting it on the incident")

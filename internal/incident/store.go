@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
@@ -16,10 +17,6 @@ const (
 	stateProposed = "proposed" // the PR and the incident comment exist
 	stateSettled  = "settled"  // nothing left to do: merged, closed or skipped
 )
-
-// leaseLength outlasts River's job timeout, so a lease outlives only a
-// crashed job, never a running one.
-const leaseLength = 6 * time.Minute
 
 // incidentKey names one incident issue.
 type incidentKey struct {
@@ -42,38 +39,19 @@ type incidentRow struct {
 // incidents is the bot's table of incidents.
 type incidents struct{ db *store.DB }
 
-// lease makes holder the only job working on the incident until it releases
-// or the lease runs out. It reports false when another job holds it.
-func (s incidents) lease(ctx context.Context, k incidentKey, holder string, now time.Time) (bool, error) {
-	_, err := s.db.Exec(ctx, `INSERT INTO pmbot_incidents (repo_id, number, installation_id, owner, name, updated_at)
+// lease makes the caller the only job working on the incident until it
+// releases or the lease runs out (lease.Length); lease.ErrBusy says another
+// job holds it.
+func (s incidents) lease(ctx context.Context, k incidentKey, now time.Time) (release func(), err error) {
+	_, err = s.db.Exec(ctx, `INSERT INTO pmbot_incidents (repo_id, number, installation_id, owner, name, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (repo_id, number) DO UPDATE SET installation_id = excluded.installation_id,
 			owner = excluded.owner, name = excluded.name`,
 		k.RepoID, k.Number, k.InstallationID, k.Owner, k.Name, now.Unix())
 	if err != nil {
-		return false, fmt.Errorf("record incident %s: %w", k, err)
+		return nil, fmt.Errorf("record incident %s: %w", k, err)
 	}
-	res, err := s.db.Exec(ctx, `UPDATE pmbot_incidents SET lease_until = ?, lease_holder = ?
-		WHERE repo_id = ? AND number = ? AND (lease_until < ? OR lease_holder = ?)`,
-		now.Add(leaseLength).Unix(), holder, k.RepoID, k.Number, now.Unix(), holder)
-	if err != nil {
-		return false, fmt.Errorf("lease incident %s: %w", k, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("lease incident %s: %w", k, err)
-	}
-	return n == 1, nil
-}
-
-// release gives the lease up early.
-func (s incidents) release(ctx context.Context, k incidentKey, holder string) error {
-	_, err := s.db.Exec(ctx, `UPDATE pmbot_incidents SET lease_until = 0, lease_holder = ''
-		WHERE repo_id = ? AND number = ? AND lease_holder = ?`, k.RepoID, k.Number, holder)
-	if err != nil {
-		return fmt.Errorf("release incident %s: %w", k, err)
-	}
-	return nil
+	return lease.Take(ctx, s.db, lease.Row{Table: "pmbot_incidents", KeyCol: "number", RepoID: k.RepoID, Key: k.Number}, now)
 }
 
 // get reads an incident; found is false when the bot never saw it.

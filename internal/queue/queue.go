@@ -59,6 +59,11 @@ type Options struct {
 // redeliver deliveries from the last three days.
 const CompletedRetention = 7 * 24 * time.Hour
 
+// JobTimeout is how long one job may run before River cancels it. Leases
+// on shared rows last exactly this long, so they expire with the job that
+// took them, never later.
+const JobTimeout = 5 * time.Minute
+
 // New builds a River client on db.
 func New(db *store.DB, o Options) (Client, error) {
 	if o.RetryBase == 0 {
@@ -73,7 +78,7 @@ func New(db *store.DB, o Options) (Client, error) {
 	cfg := &river.Config{
 		CompletedJobRetentionPeriod: CompletedRetention,
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
-		JobTimeout:                  5 * time.Minute,
+		JobTimeout:                  JobTimeout,
 		MaxAttempts:                 o.MaxAttempts,
 		RetryPolicy:                 &backoff{base: o.RetryBase},
 		Logger:                      slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
