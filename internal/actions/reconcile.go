@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/lease"
@@ -77,10 +76,10 @@ func (h *Handler) followPendingMerges(ctx context.Context, r repo.Ref) error {
 	}
 	for _, m := range merges {
 		err := h.followMerge(ctx, r, m)
-		var cancel *rivertype.JobCancelError
+		var perr *policy.Error
 		switch {
 		case errors.Is(err, lease.ErrBusy): // its merge job is on it
-		case errors.As(err, &cancel):
+		case errors.As(err, &perr):
 			zerolog.Ctx(ctx).Warn().Err(err).Int("pull", m.Number).Msg("the merge cannot be followed up; it is dropped")
 			if err := h.records.forgetMerge(ctx, r.RepoID, m); err != nil {
 				return err

@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -30,9 +31,11 @@ func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs])
 	return w.h.forEachRepo(ctx, "remind", w.h.remind)
 }
 
-// forEachRepo runs fn on each repository with action items; one failing
-// repository does not stop the others, but fails the job so it retries
-// (work already done is recorded and skipped).
+// forEachRepo runs fn on each repository with action items. It is the daily
+// jobs' outcome switch: a repository whose policy is broken is skipped with
+// a warning (retrying cannot fix it, and it must not cancel the run for the
+// others); any other failure does not stop the others either, but fails the
+// job so it retries (work already done is recorded and skipped).
 func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.Context, repo.Ref) error) error {
 	repos, err := h.records.reposWithItems(ctx)
 	if err != nil {
@@ -41,7 +44,13 @@ func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.
 	var firstErr error
 	for _, repo := range repos {
 		r := refOf(repo)
-		if err := fn(ctx, r); err != nil {
+		err := fn(ctx, r)
+		var perr *policy.Error
+		if errors.As(err, &perr) {
+			zerolog.Ctx(ctx).Warn().Err(err).Str("repository", r.String()).Msg(what + " skipped: the repository's postmortem policy is invalid")
+			continue
+		}
+		if err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Str("repository", r.String()).Msg(what + " failed for a repository")
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s %s: %w", what, r, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -26,7 +27,7 @@ func pullBody(inc draft.Incident, p *policy.Policy, path string) string {
 		sections = append(sections, s.Name)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Refs #%d\n\n", inc.Number)
+	b.WriteString(marker.Refs(inc.Number) + "\n\n")
 	fmt.Fprintf(&b, "This pull request adds a first draft of the postmortem for incident #%d, **%s**, at `%s`. ",
 		inc.Number, draft.EscapeMarkdown(inc.Title), path)
 	b.WriteString("postmortem-bot filled in what the incident issue records: its details, responders and a timeline of its events and comments.\n\n")
