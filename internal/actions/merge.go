@@ -126,6 +126,12 @@ func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *poli
 		before[it.Key] = it
 	}
 	keys := itemKeys(parsed)
+	if limit := pol.ActionItems.MaxPerPostmortem; limit > 0 && len(parsed) > limit {
+		if err := h.sayCapped(ctx, c, pm, len(parsed), limit); err != nil {
+			return err
+		}
+		parsed, keys = parsed[:limit], keys[:limit]
+	}
 	listed := map[string]bool{}
 	refs := map[string]string{}
 	for i, p := range parsed {
@@ -174,6 +180,23 @@ func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *poli
 	return h.withIncident(ctx, r.RepoID, incidentN, func() error {
 		return h.refreshIncident(ctx, c, pol, r.RepoID, incidentN)
 	})
+}
+
+// sayCapped tells the merged pull request, once, that the postmortem lists
+// more action items than the policy allows and that only the first ones
+// get issues.
+func (h *Handler) sayCapped(ctx context.Context, c *repo.Client, pm postmortemRecord, listed, limit int) error {
+	zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("action_items", listed).Int("limit", limit).
+		Msg("the postmortem lists more action items than the policy allows; only the first get issues")
+	if pm.Pull == 0 {
+		return nil
+	}
+	m := marker.ItemCap(pm.Path)
+	if _, said, err := c.MarkedComment(ctx, pm.Pull, m, time.Time{}); err != nil || said {
+		return err
+	}
+	_, err := c.CreateComment(ctx, pm.Pull, cappedBody(m, pm.Path, listed, limit))
+	return err
 }
 
 // incidentOf is the incident the postmortem follows up: the one its front
@@ -256,7 +279,7 @@ func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Po
 		if (analysis.ActionItem{Owner: it.Owner}).OwnerIsUser() {
 			assignees = []string{strings.TrimPrefix(it.Owner, "@")}
 		}
-		i, err := c.CreateIssue(ctx, repo.NewIssue{Title: it.Title, Body: issueBody(it, src), Labels: labels, Assignees: assignees})
+		i, err := c.CreateIssue(ctx, repo.NewIssue{Title: issueTitle(it.Title), Body: issueBody(it, src), Labels: labels, Assignees: assignees})
 		if err != nil {
 			return err
 		}

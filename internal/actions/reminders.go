@@ -121,7 +121,7 @@ func (h *Handler) remind(ctx context.Context, r repo.Ref) error {
 	if len(escalate) == 0 {
 		return nil
 	}
-	return h.escalate(ctx, c, r, ai.EscalationTeam, escalate, now)
+	return h.escalate(ctx, c, r, ai, escalate, now)
 }
 
 // remindOne posts one reminder, unless a run that crashed after posting it
@@ -140,23 +140,23 @@ func (h *Handler) remindOne(ctx context.Context, c *repo.Client, it actionItem, 
 
 // escalate mentions the team once for the items, on the status issue (or
 // on each item's issue when there is no status issue).
-func (h *Handler) escalate(ctx context.Context, c *repo.Client, r repo.Ref, team string, items []escalation, now time.Time) error {
+func (h *Handler) escalate(ctx context.Context, c *repo.Client, r repo.Ref, ai policy.ActionItems, items []escalation, now time.Time) error {
 	st, err := h.records.status(ctx, r.RepoID)
 	if err != nil {
 		return err
 	}
 	if st.Issue == 0 {
 		for _, e := range items {
-			if err := h.escalateOn(ctx, c, e.Item.Issue, team, []escalation{e}, now); err != nil {
+			if err := h.escalateOn(ctx, c, e.Item.Issue, ai, []escalation{e}, now); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return h.escalateOn(ctx, c, st.Issue, team, items, now)
+	return h.escalateOn(ctx, c, st.Issue, ai, items, now)
 }
 
-func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, team string, items []escalation, now time.Time) error {
+func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, ai policy.ActionItems, items []escalation, now time.Time) error {
 	comments, err := c.Comments(ctx, issue, time.Time{})
 	if err != nil {
 		return err
@@ -172,7 +172,8 @@ func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, tea
 		}
 	}
 	if len(todo) > 0 {
-		if _, err := c.CreateComment(ctx, issue, escalationBody(team, todo, now)); err != nil {
+		body := fit(escalationBody(ai.EscalationTeam, todo, now), cutShort("the issues labelled "+ai.Label, h.labelURL(c, ai.Label)))
+		if _, err := c.CreateComment(ctx, issue, body); err != nil {
 			return err
 		}
 	}

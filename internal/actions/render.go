@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/postmortem-bot/postmortem-bot/internal/mention"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
+
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 )
 
@@ -140,7 +143,7 @@ func trackingBody(items, removed []actionItem) string {
 			if it.State == stateClosed {
 				box, closed = "x", closed+1
 			}
-			fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout))
+			fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it), it.Due.Format(dateLayout))
 		}
 		fmt.Fprintf(&b, "\n%d of %d closed.", closed, len(items))
 		if closed == len(items) {
@@ -157,14 +160,53 @@ func trackingBody(items, removed []actionItem) string {
 	return b.String()
 }
 
-func ownerText(owner string) string {
-	if owner == "" {
+// ownerText names an item's owner. Only an owner the app has validated is
+// a mention: a user GitHub accepted as the issue's assignee, or a team
+// (teams cannot be looked up without reading the organisation, which the
+// app is not allowed to; a team named in a merged, reviewed postmortem is
+// the policy's say-so). Anyone else is named without notifying them.
+func ownerText(it actionItem) string {
+	switch {
+	case it.Owner == "":
 		return "no owner"
+	case strings.Contains(it.Owner, "/"):
+		return it.Owner
+	case it.AssignedLogin != "" && strings.EqualFold(strings.TrimPrefix(it.Owner, "@"), it.AssignedLogin):
+		return mention.Login(it.AssignedLogin)
 	}
-	return owner
+	return mention.Neutralise(it.Owner)
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is text copied from GitHub (a title, an item) made safe to write
+// where it notifies: one line, its mentions neutralised.
+func oneLine(s string) string { return mention.Neutralise(strings.Join(strings.Fields(s), " ")) }
+
+// maxBody is GitHub's limit on an issue's or comment's body, in
+// characters; bodies are measured in bytes here, which is never fewer.
+const maxBody = 65536
+
+// fit keeps body under GitHub's limit: past it, the body is cut at a line
+// end and tail (which points to the full list) is added.
+func fit(body, tail string) string {
+	if len(body) <= maxBody {
+		return body
+	}
+	cut := body[:maxBody-len(tail)-1]
+	if i := strings.LastIndexByte(cut, '\n'); i >= 0 {
+		cut = cut[:i+1]
+	}
+	return cut + "\n" + tail
+}
+
+// cutShort is the last line of a list cut to fit GitHub's limit.
+func cutShort(where, url string) string {
+	return fmt.Sprintf("…and more: this list is cut short to stay under GitHub's limit of %d characters. The full list is in [%s](%s).\n", maxBody, where, url)
+}
+
+func cappedBody(m, path string, listed, limit int) string {
+	return fmt.Sprintf("%s\n`%s` lists %d action items; this repository's policy allows at most %d per postmortem (`action_items.max_per_postmortem`). Issues were opened for the first %d only; the other %d are not tracked. Group related actions, or raise the limit and change the postmortem.\n",
+		m, path, listed, limit, limit, listed-limit)
+}
 
 func completionBody(total int) string {
 	return fmt.Sprintf("%s\nAll %d corrective actions of this incident's postmortem are closed. The follow-up is complete.\n", completeMarker, total)
@@ -226,7 +268,7 @@ func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time
 	if len(overdue) > 0 {
 		b.WriteString("### Overdue\n\n| Issue | Owner | Due | Overdue by |\n|---|---|---|---|\n")
 		for _, it := range overdue {
-			fmt.Fprintf(&b, "| #%d %s | %s | %s | %d days |\n", it.Issue, cell(it.Title), ownerText(it.Owner), it.Due.Format(dateLayout), daysBetween(it.Due, now))
+			fmt.Fprintf(&b, "| #%d %s | %s | %s | %d days |\n", it.Issue, cell(it.Title), ownerText(it), it.Due.Format(dateLayout), daysBetween(it.Due, now))
 		}
 		b.WriteString("\n")
 	}
@@ -262,7 +304,7 @@ func cell(s string) string { return strings.ReplaceAll(oneLine(s), "|", `\|`) }
 func reminderBody(it actionItem, key string, now time.Time) string {
 	who := "The owner"
 	if strings.HasPrefix(it.Owner, "@") {
-		who = it.Owner
+		who = ownerText(it)
 	} else if it.Owner == "" {
 		who = "This corrective action has no owner yet; whoever picks it up"
 	}
@@ -283,8 +325,36 @@ func escalationBody(team string, items []escalation, now time.Time) string {
 	}
 	fmt.Fprintf(&b, "%s: these corrective actions are long overdue:\n\n", team)
 	for _, e := range items {
-		fmt.Fprintf(&b, "- #%d %s — %s, due %s (%d days overdue)\n", e.Item.Issue, oneLine(e.Item.Title), ownerText(e.Item.Owner),
+		fmt.Fprintf(&b, "- #%d %s — %s, due %s (%d days overdue)\n", e.Item.Issue, oneLine(e.Item.Title), ownerText(e.Item),
 			e.Item.Due.Format(dateLayout), daysBetween(e.Item.Due, now))
 	}
 	return b.String()
 }
+
+// fileURL links a file on the repository's default branch.
+func (h *Handler) fileURL(c *repo.Client, path string) string {
+	return fmt.Sprintf("%s/%s/blob/HEAD/%s", h.repoURL(c), c.Name(), escapePath(path))
+}
+
+// labelURL links the repository's issues carrying label.
+func (h *Handler) labelURL(c *repo.Client, label string) string {
+	return fmt.Sprintf("%s/%s/issues?q=%s", h.repoURL(c), c.Name(), url.QueryEscape(fmt.Sprintf("is:issue label:%q", label)))
+}
+
+func (h *Handler) repoURL(c *repo.Client) string {
+	return strings.TrimRight(h.env.WebURL, "/") + "/" + c.Owner()
+}
+
+// maxTitle is GitHub's limit on an issue's title, in characters.
+const maxTitle = 256
+
+// issueTitle is an item's title cut to GitHub's limit.
+func issueTitle(title string) string {
+	r := []rune(oneLineRaw(title))
+	if len(r) <= maxTitle {
+		return string(r)
+	}
+	return string(r[:maxTitle-1]) + "…"
+}
+
+func oneLineRaw(s string) string { return strings.Join(strings.Fields(s), " ") }

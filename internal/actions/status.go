@@ -56,7 +56,8 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 			titles[it.Incident] = inc.Title
 		}
 	}
-	body := statusBody(items, titles, h.env.Clock.Now())
+	label := pol.ActionItems.Label
+	body := fit(statusBody(items, titles, h.env.Clock.Now()), cutShort("the issues labelled "+label, h.labelURL(c, label)))
 	number, err := h.writeStatus(ctx, c, pol.ActionItems.StatusIssue.Title, before, body)
 	if err != nil {
 		return err

@@ -41,6 +41,9 @@ func (h *Handler) refreshIncident(ctx context.Context, c *repo.Client, pol *poli
 		return nil
 	}
 	body := trackingBody(items, removed)
+	if len(all) > 0 {
+		body = fit(body, cutShort(all[0].Path, h.fileURL(c, all[0].Path)))
+	}
 	if err := h.writeTracking(ctx, c, inc, body); err != nil {
 		return err
 	}

@@ -112,7 +112,7 @@ func (h *Handler) reviewPostmortems(ctx context.Context, gh *repo.Client, a Revi
 		if err != nil {
 			return report{}, fmt.Errorf("analyse %s: %w", f.Path, err)
 		}
-		results = append(results, res)
+		results = append(results, withItemCap(res, pol.ActionItems.MaxPerPostmortem))
 	}
 	return buildReport(results, reviewSettings{
 		Enforcing: pol.Enforcing(), GuidanceURL: pol.Check.GuidanceURL, Source: src.String(),
@@ -205,6 +205,29 @@ func changedFiles(ctx context.Context, gh *repo.Client, number int) (pullChanges
 	}
 	return out, nil
 }
+
+// RuleTooManyActionItems is the finding for a postmortem listing more
+// action items than its policy allows.
+const RuleTooManyActionItems = "action-items-over-limit"
+
+// withItemCap adds an error to a postmortem listing more action items than
+// max: on merge the app opens issues for the first max only, so the
+// authors hear it before the merge, not after.
+func withItemCap(res analysis.Result, max int) analysis.Result {
+	if max <= 0 || len(res.ActionItems) <= max {
+		return res
+	}
+	first := res.ActionItems[max]
+	res.Findings = append(res.Findings, analysis.Finding{
+		File: res.File, Line: max1(first.Line), Column: 1, Rule: RuleTooManyActionItems, Severity: analysis.SeverityError,
+		Message: fmt.Sprintf("The postmortem lists %d action items; the policy allows at most %d (action_items.max_per_postmortem), so items from here on would get no issue.",
+			len(res.ActionItems), max),
+		Suggestion: "Group related actions into one item, or raise action_items.max_per_postmortem in .github/postmortem.yml.",
+	})
+	return res
+}
+
+func max1(n int) int { return max(n, 1) }
 
 // tooLarge is the finding for a postmortem over the analysis limit, made
 // from its size at the head without downloading it.

@@ -25,7 +25,8 @@ type Request struct {
 	Body        string
 	Operation   string // GitHub operation id, e.g. "issues/create"; empty if unknown
 	Status      int
-	Conditional bool // carried If-None-Match
+	Conditional bool   // carried If-None-Match
+	Accept      string // the Accept header (raw media types, say)
 	At          time.Time
 }
 

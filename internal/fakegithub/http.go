@@ -112,6 +112,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Query:       r.URL.RawQuery,
 		Body:        string(raw),
 		Conditional: r.Header.Get("If-None-Match") != "",
+		Accept:      r.Header.Get("Accept"),
 		At:          s.now(),
 	})
 	s.mu.Unlock()
@@ -182,6 +183,9 @@ func (s *Server) dispatch(c *call) (reply, error) {
 		return reply{}, notFound()
 	}
 	if err := s.authenticate(c); err != nil {
+		return reply{}, err
+	}
+	if err := checkBodyLength(c); err != nil {
 		return reply{}, err
 	}
 	if err := s.checkContentCreation(c.op.id); err != nil {

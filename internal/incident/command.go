@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/mention"
 )
 
 // command is a /postmortem command from an incident comment.
@@ -124,7 +126,7 @@ func (s *session) skip(ctx context.Context, reason, severity string, required bo
 	if err := s.h.db.setState(ctx, s.key, stateSettled, prNumber, s.h.env.Clock.Now()); err != nil {
 		return "", err
 	}
-	text := fmt.Sprintf("%s\nRecorded: no postmortem will be written for this incident. Reason: %s\n\nIt is labelled `%s`; remove the label to draft one after all.", skippedMarker, reason, skippedLabel)
+	text := fmt.Sprintf("%s\nRecorded: no postmortem will be written for this incident. Reason: %s\n\nIt is labelled `%s`; remove the label to draft one after all.", skippedMarker, mention.Neutralise(reason), skippedLabel)
 	if prNumber != 0 {
 		text += fmt.Sprintf(" The draft in #%d can be closed.", prNumber)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
+	"github.com/postmortem-bot/postmortem-bot/internal/mention"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 )
 
@@ -29,7 +30,7 @@ func pullBody(inc draft.Incident, p *policy.Policy, path string) string {
 	var b strings.Builder
 	b.WriteString(marker.Refs(inc.Number) + "\n\n")
 	fmt.Fprintf(&b, "This pull request adds a first draft of the postmortem for incident #%d, **%s**, at `%s`. ",
-		inc.Number, draft.EscapeMarkdown(inc.Title), path)
+		inc.Number, mention.Neutralise(draft.EscapeMarkdown(inc.Title)), path)
 	b.WriteString("postmortem-bot filled in what the incident issue records: its details, responders and a timeline of its events and comments.\n\n")
 	b.WriteString("### Next steps\n\n")
 	b.WriteString("1. Edit the file on this branch: replace each section's prompt (the HTML comments) with what the team knows.\n")

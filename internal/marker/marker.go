@@ -44,6 +44,12 @@ func Escalation(issue int, key string) string {
 	return fmt.Sprintf("<!-- postmortem-bot:escalation #%d %s -->", issue, key)
 }
 
+// ItemCap marks the one comment saying a postmortem lists more action
+// items than its policy allows.
+func ItemCap(path string) string {
+	return fmt.Sprintf("<!-- postmortem-bot:action-items-capped %s -->", path)
+}
+
 // ActionItem is the hidden line in an action-item issue's body naming the
 // item ("<postmortem path>#<item key>") it was opened for.
 func ActionItem(path, key string) string {

@@ -73,6 +73,9 @@ type ActionItems struct {
 	EscalationTeam        string         `yaml:"escalation_team"`        // "@org/team"; "" = no escalation
 	CloseIncidentWhenDone bool           `yaml:"close_incident_when_done"`
 	StatusIssue           StatusIssue    `yaml:"status_issue"`
+	// MaxPerPostmortem caps the action items one postmortem may list: the
+	// check reports more as an error, and a merge opens no issue beyond it.
+	MaxPerPostmortem int `yaml:"max_per_postmortem"`
 }
 
 // StatusIssue is the per-repository issue listing open action items.

@@ -115,6 +115,9 @@ func validate(p *Policy, d *decoder) error {
 	if a.EscalationTeam != "" && !teamPattern.MatchString(a.EscalationTeam) {
 		v.fail("action_items.escalation_team", "must look like \"@org/team-slug\"")
 	}
+	if a.MaxPerPostmortem < 1 || a.MaxPerPostmortem > maxActionItems {
+		v.fail("action_items.max_per_postmortem", fmt.Sprintf("must be between 1 and %d, got %d", maxActionItems, a.MaxPerPostmortem))
+	}
 	if a.StatusIssue.Enabled && strings.TrimSpace(a.StatusIssue.Title) == "" {
 		v.fail("action_items.status_issue.title", "must not be empty while the status issue is enabled", "action_items.status_issue.enabled")
 	}
@@ -123,6 +126,10 @@ func validate(p *Policy, d *decoder) error {
 	}
 	return v.err
 }
+
+// maxActionItems bounds action_items.max_per_postmortem: each item is an
+// issue (and a notification), opened one a second.
+const maxActionItems = 500
 
 type validator struct {
 	d   *decoder
