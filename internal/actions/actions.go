@@ -132,28 +132,6 @@ func (h *Handler) outcome(ctx context.Context, err error) error {
 	return err
 }
 
-// open records the repository and opens its client: what every job on a
-// delivery starts with.
-func (h *Handler) open(ctx context.Context, r repo.Ref) (*repo.Client, error) {
-	return h.env.Open(ctx, r)
-}
-
-// clientWithPolicy opens the repository's client and loads its policy at
-// ref ("" for the default branch): what every job starts with. A broken
-// policy file answers a *policy.Error, which outcome turns into a
-// cancelled job (and the daily runs into a skipped repository).
-func (h *Handler) clientWithPolicy(ctx context.Context, r repo.Ref, ref string) (*repo.Client, *policy.Policy, error) {
-	c, err := h.env.Client(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	pol, _, err := c.Policy(ctx, ref)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, pol, nil
-}
-
 // scheduleStatus marks the status issue stale and queues one update per
 // repository for the coming few seconds.
 func (h *Handler) scheduleStatus(ctx context.Context, r repo.Ref) error {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestUnlabeledAndDeletedItemsLeaveTheTrackingList(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")
@@ -62,6 +63,7 @@ func (w *world) renameIssue(t *testing.T, number int, title string) {
 }
 
 func TestRenamedItemShowsItsNewTitleInTrackingAndStatus(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget") // due 2026-03-10

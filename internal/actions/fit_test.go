@@ -9,6 +9,7 @@ import (
 )
 
 func TestFitKeepsBodiesUnderGitHubsLimit(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	var many []actionItem
 	for i := 1; i <= 400; i++ {
@@ -54,6 +55,7 @@ func escalationsOf(items []actionItem) []escalation {
 }
 
 func TestOwnerIsMentionedOnlyWhenValidated(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		it   actionItem

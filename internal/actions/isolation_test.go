@@ -13,6 +13,7 @@ import (
 // A repository whose policy file is broken is skipped by the daily run; it
 // must not cancel the run for the others, whose failures are still retried.
 func TestOneRepositorysBrokenPolicyLeavesTheDailyRunForOthersIntact(t *testing.T) {
+	t.Parallel()
 	const policyYAML = "action_items:\n  reminder_interval_days: 7\n"
 	w := start(t, policyYAML)
 	w.deliverMerge(t, path, postmortem(twoItems))

@@ -10,6 +10,7 @@ import (
 )
 
 func TestIncidentIsReadFromPullBodyOrFrontMatter(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, body, doc string
 		want            int
@@ -37,6 +38,7 @@ func TestIncidentIsReadFromPullBodyOrFrontMatter(t *testing.T) {
 }
 
 func TestItemKeysAreTitleSlugsNumberedWhenRepeated(t *testing.T) {
+	t.Parallel()
 	got := itemKeys([]analysis.ActionItem{{Title: "Add a retry budget"}, {Title: "Add a Retry Budget!"}, {Title: "Alert on errors"}})
 	want := []string{"add-a-retry-budget", "add-a-retry-budget-2", "alert-on-errors"}
 	if !slices.Equal(got, want) {
@@ -48,6 +50,7 @@ func TestItemKeysAreTitleSlugsNumberedWhenRepeated(t *testing.T) {
 }
 
 func TestIssueReferencesOfOtherRepositoriesAreNotAdopted(t *testing.T) {
+	t.Parallel()
 	for ref, want := range map[string]int{
 		"#12": 12, "12": 12, "https://github.com/acme/shop/issues/12": 12, "https://github.com/ACME/Shop/issues/3#issuecomment-1": 3,
 		"https://github.com/acme/other/issues/12": 0, "#0": 0, "soon": 0,
@@ -59,6 +62,7 @@ func TestIssueReferencesOfOtherRepositoriesAreNotAdopted(t *testing.T) {
 }
 
 func TestReminderKeyChangesOncePerInterval(t *testing.T) {
+	t.Parallel()
 	due := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 	it := actionItem{Due: due}
 	day := 24 * time.Hour

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMergeOpensNoMoreIssuesThanThePolicyAllowsAndSaysSoOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  max_per_postmortem: 2\n")
 	var items strings.Builder
 	for i := 1; i <= 4; i++ {
@@ -31,6 +32,7 @@ func TestMergeOpensNoMoreIssuesThanThePolicyAllowsAndSaysSoOnce(t *testing.T) {
 }
 
 func TestBodiesTheAppWritesStayUnderGitHubsLimit(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	var items strings.Builder
 	for i := 1; i <= 50; i++ {

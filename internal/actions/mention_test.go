@@ -12,6 +12,7 @@ import (
 // Text copied from GitHub (titles, items) notifies nobody where the app
 // writes it; only owners the app validated are mentioned.
 func TestCopiedMentionsNotifyNobodyInTrackingStatusAndEscalation(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  escalate_after_days: 1\n  escalation_team: \"@acme/leads\"\n")
 	w.incident = w.GitHub.CreateIssue(owner, repo, fakegithub.IssueSeed{Title: "Checkout outage, paging @ceo", Labels: []string{"incident"}, Author: "alice"})
 	items := `- [ ] Tell @cto about retry budgets (owner: @alice, due: 2026-03-05, priority: P1)

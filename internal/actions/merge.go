@@ -7,12 +7,10 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
-	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
-	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
@@ -28,7 +26,7 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery, r repo.Ref) er
 	if !pr.GetMerged() || pr.GetMergeCommitSHA() == "" {
 		return nil
 	}
-	if _, err := h.open(ctx, r); err != nil {
+	if _, err := h.env.Open(ctx, r); err != nil {
 		return err
 	}
 	m := mergedPull{Number: pr.GetNumber(), SHA: pr.GetMergeCommitSHA(), Merged: h.env.Clock.Now(),
@@ -44,21 +42,22 @@ func (h *Handler) onMerge(ctx context.Context, d *event.Delivery, r repo.Ref) er
 
 // followMerge opens one issue per action item of each postmortem the merged
 // pull request adds or changes, updates the incident's tracking comment and
-// the status issue, then forgets the recorded merge. It returns lease.ErrBusy
-// while another job follows up one of its postmortems.
+// the status issue, then forgets the recorded merge. The policy is the one
+// at the merge commit. It returns lease.ErrBusy while another job follows
+// up one of its postmortems.
 func (h *Handler) followMerge(ctx context.Context, r repo.Ref, m mergedPull) error {
-	c, pol, err := h.clientWithPolicy(ctx, r, m.SHA)
+	s, err := h.session(ctx, r, m.SHA)
 	if err != nil {
 		return err
 	}
-	files, err := c.PullFiles(ctx, m.Number)
+	files, err := s.c.PullFiles(ctx, m.Number)
 	if err != nil {
 		return err
 	}
 	found := false
 	for _, f := range files {
 		path := f.Path
-		if f.Removed() || !pol.MatchesPostmortemPath(path) {
+		if f.Removed() || !s.pol.MatchesPostmortemPath(path) {
 			continue
 		}
 		found = true
@@ -68,10 +67,10 @@ func (h *Handler) followMerge(ctx context.Context, r repo.Ref, m mergedPull) err
 			return err
 		}
 		if !current {
-			zerolog.Ctx(ctx).Info().Str("postmortem", path).Msg("a later merge of this postmortem is already recorded; it is the one followed")
+			s.log.Info().Str("postmortem", path).Msg("a later merge of this postmortem is already recorded; it is the one followed")
 			continue
 		}
-		if err := h.trackPostmortem(ctx, c, pol, r, path); err != nil {
+		if err := s.trackPostmortem(ctx, path); err != nil {
 			return err
 		}
 	}
@@ -84,13 +83,14 @@ func (h *Handler) followMerge(ctx context.Context, r repo.Ref, m mergedPull) err
 }
 
 // trackPostmortem follows up the recorded version of the postmortem: it
-// records its action items, opens or adopts an issue for each, notes items
-// the version no longer lists and updates the incident's tracking comment,
-// all under the postmortem's lease (so two jobs never both post the first
-// tracking comment either).
-func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *policy.Policy, r repo.Ref, path string) error {
-	log := zerolog.Ctx(ctx).With().Str("postmortem", path).Logger()
-	now := h.env.Clock.Now()
+// records its action items (as planItems decides), opens or adopts an issue
+// for each, notes items the version no longer lists and updates the
+// incident's tracking comment, all under the postmortem's lease (so two
+// jobs never both post the first tracking comment either).
+func (s *session) trackPostmortem(ctx context.Context, path string) error {
+	h, r := s.h, s.ref
+	log := s.log.With().Str("postmortem", path).Logger()
+	now := s.now()
 	release, err := h.records.leasePostmortem(ctx, r.RepoID, path, now)
 	if err != nil {
 		return err
@@ -101,19 +101,18 @@ func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *poli
 	if err != nil {
 		return err
 	}
-	src, found, err := c.File(ctx, path, pm.SHA)
+	src, found, err := s.c.File(ctx, path, pm.SHA)
 	if err != nil {
 		return err
 	}
 	if !found {
 		return fmt.Errorf("read %s at %s: it is not there", path, pm.SHA)
 	}
-	incidentN, err := h.incidentOf(ctx, c, pm, src, r)
+	incidentN, err := s.incidentOf(ctx, pm, src)
 	if err != nil {
 		return err
 	}
-
-	parsed, findings := analysis.ParseActionItems(path, src, analysis.Config{RequiredSections: pol.Check.RequiredSections})
+	parsed, findings := analysis.ParseActionItems(path, src, analysis.Config{RequiredSections: s.pol.Check.RequiredSections})
 	if len(findings) > 0 {
 		log.Info().Int("findings", len(findings)).Msg("some action items could not be read; the check run reports them")
 	}
@@ -121,96 +120,67 @@ func (h *Handler) trackPostmortem(ctx context.Context, c *repo.Client, pol *poli
 	if err != nil {
 		return err
 	}
-	before := map[string]actionItem{}
-	for _, it := range known {
-		before[it.Key] = it
-	}
-	keys := itemKeys(parsed)
-	if limit := pol.ActionItems.MaxPerPostmortem; limit > 0 && len(parsed) > limit {
-		if err := h.sayCapped(ctx, c, pm, len(parsed), limit); err != nil {
+	plan := planItems(planInput{RepoID: r.RepoID, Path: path, Incident: incidentN, Merged: pm.Merged, Now: now,
+		Parsed: parsed, Known: known, Policy: s.pol})
+	if plan.Listed > len(plan.Items)+plan.Done {
+		if err := s.sayCapped(ctx, pm, plan.Listed, s.pol.ActionItems.MaxPerPostmortem); err != nil {
 			return err
 		}
-		parsed, keys = parsed[:limit], keys[:limit]
 	}
-	listed := map[string]bool{}
-	refs := map[string]string{}
-	for i, p := range parsed {
-		key := path + "#" + keys[i]
-		listed[key] = true
-		old, recorded := before[key]
-		if p.Done && p.IssueRef == "" && !recorded {
-			continue // done before the merge: nothing to follow up
-		}
-		refs[key] = p.IssueRef
-		due := pol.DueDate(p.Priority, pm.Merged)
-		if recorded {
-			due = old.Due // the first merge's default stands
-		}
-		if p.Due != "" {
-			if t, err := time.Parse(time.DateOnly, p.Due); err == nil {
-				due = t
-			}
-		}
-		it := actionItem{
-			RepoID: r.RepoID, Key: key, Path: path, Incident: incidentN, Title: p.Title, Owner: p.Owner,
-			Priority: p.Priority, Type: p.Type, Line: p.Line, Due: due.UTC(), CreatedAt: now,
-		}
+	for _, it := range plan.Items {
 		if err := h.records.plan(ctx, it); err != nil {
 			return err
 		}
 	}
-	for _, it := range known {
-		if !listed[it.Key] && !it.Removed {
-			log.Info().Str("action_item", it.Key).Int("issue", it.Issue).Msg("the postmortem no longer lists this action item; its issue is left as it is")
-			if err := h.records.markRemoved(ctx, it, now); err != nil {
-				return err
-			}
+	for _, it := range plan.Removed {
+		log.Info().Str("action_item", it.Key).Int("issue", it.Issue).Msg("the postmortem no longer lists this action item; its issue is left as it is")
+		if err := h.records.markRemoved(ctx, it, now); err != nil {
+			return err
 		}
 	}
 	is := issueSource{WebURL: h.env.WebURL, Owner: r.Owner, Repo: r.Name, Path: path, SHA: pm.SHA, Incident: incidentN, Pull: pm.Pull}
-	if err := h.openIssues(ctx, c, pol, r.RepoID, path, is, refs); err != nil {
+	if err := s.openIssues(ctx, path, is, plan.Refs); err != nil {
 		return err
 	}
-	if err := h.reassignIssues(ctx, c, r.RepoID, path); err != nil {
+	if err := s.reassignIssues(ctx, path); err != nil {
 		return err
 	}
 	if err := h.records.setTracked(ctx, r.RepoID, path, pm.SHA, now); err != nil {
 		return err
 	}
-	return h.withIncident(ctx, r.RepoID, incidentN, func() error {
-		return h.refreshIncident(ctx, c, pol, r.RepoID, incidentN)
-	})
+	return s.withIncident(ctx, incidentN, func() error { return s.refreshIncident(ctx, incidentN) })
 }
 
 // sayCapped tells the merged pull request, once, that the postmortem lists
 // more action items than the policy allows and that only the first ones
 // get issues.
-func (h *Handler) sayCapped(ctx context.Context, c *repo.Client, pm postmortemRecord, listed, limit int) error {
-	zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("action_items", listed).Int("limit", limit).
+func (s *session) sayCapped(ctx context.Context, pm postmortemRecord, listed, limit int) error {
+	s.log.Warn().Str("postmortem", pm.Path).Int("action_items", listed).Int("limit", limit).
 		Msg("the postmortem lists more action items than the policy allows; only the first get issues")
 	if pm.Pull == 0 {
 		return nil
 	}
 	m := marker.ItemCap(pm.Path)
-	if _, said, err := c.MarkedComment(ctx, pm.Pull, m, time.Time{}); err != nil || said {
+	if _, said, err := s.c.MarkedComment(ctx, pm.Pull, m, time.Time{}); err != nil || said {
 		return err
 	}
-	_, err := c.CreateComment(ctx, pm.Pull, cappedBody(m, pm.Path, listed, limit))
+	_, err := s.c.CreateComment(ctx, pm.Pull, cappedBody(m, pm.Path, listed, limit))
 	return err
 }
 
 // incidentOf is the incident the postmortem follows up: the one its front
 // matter names, else the one its pull request refers to, when it exists.
-func (h *Handler) incidentOf(ctx context.Context, c *repo.Client, pm postmortemRecord, src []byte, r repo.Ref) (int, error) {
+func (s *session) incidentOf(ctx context.Context, pm postmortemRecord, src []byte) (int, error) {
+	h, r := s.h, s.ref
 	n := incidentFromFrontMatter(src, r.Owner, r.Name)
 	if n == 0 {
 		n = pm.Incident
 	}
 	if n > 0 {
-		inc, err := c.Issue(ctx, n)
+		inc, err := s.c.Issue(ctx, n)
 		switch {
 		case repo.IsGone(err):
-			zerolog.Ctx(ctx).Warn().Str("postmortem", pm.Path).Int("incident", n).
+			s.log.Warn().Str("postmortem", pm.Path).Int("incident", n).
 				Msg("the postmortem names an incident that does not exist; its action items are tracked without one")
 			n = 0
 		case err != nil:
@@ -230,12 +200,13 @@ func (h *Handler) incidentOf(ctx context.Context, c *repo.Client, pm postmortemR
 // openIssues gives every planned item of the postmortem its issue: the one
 // it refers to, one an earlier run opened (found by its marker), or a new
 // one. Each issue is recorded before the next, so a retry resumes.
-func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, path string, src issueSource, refs map[string]string) error {
-	items, err := h.records.ofPostmortem(ctx, repoID, path)
+func (s *session) openIssues(ctx context.Context, path string, src issueSource, refs map[string]string) error {
+	h, c := s.h, s.c
+	items, err := h.records.ofPostmortem(ctx, s.ref.RepoID, path)
 	if err != nil {
 		return err
 	}
-	label := pol.ActionItems.Label
+	label := s.pol.ActionItems.Label
 	var byMarker map[string]repo.Issue // loaded once, when first needed
 	created := 0
 	for _, it := range items {
@@ -243,7 +214,7 @@ func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Po
 			continue
 		}
 		if ref := refs[it.Key]; ref != "" {
-			adopted, err := h.adopt(ctx, c, it, ref, label)
+			adopted, err := s.adopt(ctx, it, ref)
 			if err != nil {
 				return err
 			}
@@ -271,15 +242,7 @@ func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Po
 			case <-time.After(h.opts.Pace):
 			}
 		}
-		labels := []string{label}
-		if it.Priority != "" && !strings.EqualFold(it.Priority, label) {
-			labels = append(labels, it.Priority)
-		}
-		var assignees []string
-		if (analysis.ActionItem{Owner: it.Owner}).OwnerIsUser() {
-			assignees = []string{strings.TrimPrefix(it.Owner, "@")}
-		}
-		i, err := c.CreateIssue(ctx, repo.NewIssue{Title: issueTitle(it.Title), Body: issueBody(it, src), Labels: labels, Assignees: assignees})
+		i, err := c.CreateIssue(ctx, newIssue(it, src, label))
 		if err != nil {
 			return err
 		}
@@ -297,7 +260,8 @@ func (h *Handler) openIssues(ctx context.Context, c *repo.Client, pol *policy.Po
 // adopt tracks the issue an item already refers to. adopted is false when
 // the reference names no issue of this repository that exists, and the
 // item then gets an issue of its own.
-func (h *Handler) adopt(ctx context.Context, c *repo.Client, it actionItem, ref, label string) (adopted bool, err error) {
+func (s *session) adopt(ctx context.Context, it actionItem, ref string) (adopted bool, err error) {
+	h, c, label := s.h, s.c, s.pol.ActionItems.Label
 	n, ok := issueNumber(ref, c.Owner(), c.Name())
 	if !ok {
 		if strings.Contains(ref, "/") {

@@ -23,6 +23,7 @@ const threeItems = `- [ ] Add a retry budget to the payment client (owner: @alic
 | Load test checkout before launches | @carol | 2026-05-01 | P3 | process |`
 
 func TestMergedPostmortemOpensOneIssuePerActionItem(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	pr := w.deliverMerge(t, path, postmortem(threeItems))
 	mergeSHA, _ := w.GitHub.Pull(owner, repo, pr)
@@ -75,6 +76,7 @@ func TestMergedPostmortemOpensOneIssuePerActionItem(t *testing.T) {
 }
 
 func TestActionItemWithIssueReferenceIsAdopted(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	existing := w.GitHub.CreateIssue(owner, repo, fakegithub.IssueSeed{Title: "Failover runbook", Author: "carol"})
 	w.deliverMerge(t, path, postmortem(fmt.Sprintf(
@@ -94,6 +96,7 @@ func TestActionItemWithIssueReferenceIsAdopted(t *testing.T) {
 }
 
 func TestRedeliveredMergeOpensNoDuplicates(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	_, payload := w.merge(t, path, postmortem(threeItems))
 	id := servertest.NewDeliveryID()
@@ -122,6 +125,7 @@ func TestRedeliveredMergeOpensNoDuplicates(t *testing.T) {
 }
 
 func TestCrashBetweenIssueCreationsResumesWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	creations := 0
 	w.GitHub.FailNext(1, http.StatusBadGateway, func(method, p string) bool {
@@ -151,6 +155,7 @@ func TestCrashBetweenIssueCreationsResumesWithoutDuplicates(t *testing.T) {
 }
 
 func TestIssueOpenedByACrashedRunIsFoundByItsMarker(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	// An earlier run opened this issue, then crashed before recording it.
 	earlier := w.GitHub.CreateIssue(owner, repo, fakegithub.IssueSeed{
@@ -168,6 +173,7 @@ func TestIssueOpenedByACrashedRunIsFoundByItsMarker(t *testing.T) {
 }
 
 func TestMergeWithoutPostmortemDoesNothing(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	// Everything but the postmortem: it refers to the incident and touches
 	// the postmortems directory, with a file that is not a postmortem.
@@ -193,6 +199,7 @@ func TestMergeWithoutPostmortemDoesNothing(t *testing.T) {
 }
 
 func TestMergeDeliveredThreeTimesAtOnceOpensEachIssueOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	_, payload := w.merge(t, path, postmortem(threeItems))
 	var wg sync.WaitGroup

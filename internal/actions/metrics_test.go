@@ -7,6 +7,7 @@ import (
 )
 
 func TestMetricsCountOpenOverdueAndTimeToClose(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	metric := func(name string) string {

@@ -12,6 +12,7 @@ import (
 // The shipped server (every product feature, production pacing) turns a
 // merged postmortem into issues.
 func TestShippedServerTracksActionItemsOfAMergedPostmortem(t *testing.T) {
+	t.Parallel()
 	h := servertest.Start(t, servertest.Options{})
 	h.GitHub.SetClock(h.Clock.Now)
 	h.GitHub.AddInstallation(1, owner)

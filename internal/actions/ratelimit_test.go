@@ -8,6 +8,7 @@ import (
 )
 
 func TestFortyItemsUnderTheContentCreationLimitAllBecomeIssuesOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	// The limit's window runs on the wall clock so the job's snooze (real
 	// Retry-After seconds) lets it pass.

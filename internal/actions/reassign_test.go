@@ -53,6 +53,7 @@ func assigneeEvents(w *world, number int, kind, login string) int {
 }
 
 func TestLaterMergeChangingAnItemsOwnerReassignsItsIssueOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")
@@ -121,6 +122,7 @@ func sorted(s []string) []string {
 }
 
 func TestReassignmentWhoseResponseWasLostIsNotMadeTwice(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")

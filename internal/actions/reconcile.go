@@ -34,7 +34,7 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 // closed or deleted unseen, then updates the tracking comments and the
 // status issue.
 func (h *Handler) reconcile(ctx context.Context, r repo.Ref) error {
-	c, pol, err := h.clientWithPolicy(ctx, r, "")
+	s, err := h.session(ctx, r, "")
 	if err != nil {
 		return err
 	}
@@ -47,19 +47,19 @@ func (h *Handler) reconcile(ctx context.Context, r repo.Ref) error {
 		return err
 	}
 	for _, path := range paths {
-		err := h.trackPostmortem(ctx, c, pol, r, path)
+		err := s.trackPostmortem(ctx, path)
 		if err != nil && !errors.Is(err, lease.ErrBusy) { // busy: its merge job is on it
 			return err
 		}
 	}
-	if err := h.reconcileItems(ctx, c, pol.ActionItems.Label, r, incidents); err != nil {
+	if err := s.reconcileItems(ctx, incidents); err != nil {
 		return err
 	}
-	if err := h.reconcileStatusIssue(ctx, c, pol, r); err != nil {
+	if err := s.reconcileStatusIssue(ctx); err != nil {
 		return err
 	}
 	for n := range incidents {
-		if err := h.withIncident(ctx, r.RepoID, n, func() error { return h.refreshIncident(ctx, c, pol, r.RepoID, n) }); err != nil {
+		if err := s.withIncident(ctx, n, func() error { return s.refreshIncident(ctx, n) }); err != nil {
 			return err
 		}
 	}
@@ -94,7 +94,8 @@ func (h *Handler) followPendingMerges(ctx context.Context, r repo.Ref) error {
 // reconcileItems reads every action-label issue in one listing, looks up
 // the followed items it did not contain, and records GitHub's view. It adds
 // the incidents of the items it saw to incidents.
-func (h *Handler) reconcileItems(ctx context.Context, c *repo.Client, label string, r repo.Ref, incidents map[int]bool) error {
+func (s *session) reconcileItems(ctx context.Context, incidents map[int]bool) error {
+	h, c, r, label := s.h, s.c, s.ref, s.pol.ActionItems.Label
 	listed, err := c.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{label}})
 	if err != nil {
 		return err
@@ -123,16 +124,16 @@ func (h *Handler) reconcileItems(ctx context.Context, c *repo.Client, label stri
 				return err
 			}
 		}
-		s := issueState{State: stateGone}
+		st := issueState{State: stateGone}
 		if i.Number != 0 {
-			s = stateFrom(i, label)
+			st = stateFrom(i, label)
 		}
-		_, closedNow, err := h.records.update(ctx, it, s)
+		_, closedNow, err := h.records.update(ctx, it, st)
 		if err != nil {
 			return err
 		}
 		if closedNow {
-			h.metrics.observeClose(it, s.ClosedAt, h.env.Clock.Now())
+			h.metrics.observeClose(it, st.ClosedAt, s.now())
 		}
 	}
 	return nil
@@ -140,15 +141,15 @@ func (h *Handler) reconcileItems(ctx context.Context, c *repo.Client, label stri
 
 // reconcileStatusIssue forgets a status issue that was closed, deleted or
 // moved while no webhook reached the app, so the next update opens another.
-func (h *Handler) reconcileStatusIssue(ctx context.Context, c *repo.Client, pol *policy.Policy, r repo.Ref) error {
-	if !pol.ActionItems.StatusIssue.Enabled {
+func (s *session) reconcileStatusIssue(ctx context.Context) error {
+	if !s.pol.ActionItems.StatusIssue.Enabled {
 		return nil
 	}
-	st, err := h.records.status(ctx, r.RepoID)
+	st, err := s.h.records.status(ctx, s.ref.RepoID)
 	if err != nil || st.Issue == 0 {
 		return err
 	}
-	i, err := c.Issue(ctx, st.Issue)
+	i, err := s.c.Issue(ctx, st.Issue)
 	switch {
 	case repo.IsGone(err):
 	case err != nil:
@@ -156,7 +157,7 @@ func (h *Handler) reconcileStatusIssue(ctx context.Context, c *repo.Client, pol 
 	case i.State == "open" && i.Number == st.Issue:
 		return nil
 	}
-	zerolog.Ctx(ctx).Info().Int("issue", st.Issue).Msg("the status issue was closed, deleted or moved; a new one will be opened")
-	_, err = h.records.forgetStatusIssue(ctx, r.RepoID, st.Issue)
+	s.log.Info().Int("issue", st.Issue).Msg("the status issue was closed, deleted or moved; a new one will be opened")
+	_, err = s.h.records.forgetStatusIssue(ctx, s.ref.RepoID, st.Issue)
 	return err
 }

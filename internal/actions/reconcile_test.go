@@ -24,6 +24,7 @@ func failCreation(w *world, nth int) {
 }
 
 func TestReconciliationOpensTheIssuesOfAMergeJobThatFailedForGood(t *testing.T) {
+	t.Parallel()
 	w := startWith(t, "", servertest.Options{MaxAttempts: 1})
 	failCreation(w, 2)
 	w.deliverMerge(t, path, postmortem(threeItems))
@@ -67,6 +68,7 @@ func TestReconciliationOpensTheIssuesOfAMergeJobThatFailedForGood(t *testing.T) 
 }
 
 func TestReconciliationFollowsUpAPostmortemItsMergeJobNeverRead(t *testing.T) {
+	t.Parallel()
 	w := startWith(t, "", servertest.Options{MaxAttempts: 1})
 	w.GitHub.FailNext(1, http.StatusInternalServerError, func(method, p string) bool {
 		return method == http.MethodGet && p == "/repos/acme/shop/contents/"+path
@@ -86,6 +88,7 @@ func TestReconciliationFollowsUpAPostmortemItsMergeJobNeverRead(t *testing.T) {
 }
 
 func TestReconciliationReplacesAStatusIssueClosedUnseen(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	first := w.openStatus(t)
@@ -106,6 +109,7 @@ func TestReconciliationReplacesAStatusIssueClosedUnseen(t *testing.T) {
 }
 
 func TestReconciliationReplacesAStatusIssueDeletedUnseen(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	first := w.openStatus(t)
@@ -124,6 +128,7 @@ func TestReconciliationReplacesAStatusIssueDeletedUnseen(t *testing.T) {
 }
 
 func TestReconciliationHealsAMissedReopen(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")
@@ -140,6 +145,7 @@ func TestReconciliationHealsAMissedReopen(t *testing.T) {
 }
 
 func TestReconciliationFollowsUpAMergeWhoseJobFailedBeforeRecordingIt(t *testing.T) {
+	t.Parallel()
 	w := startWith(t, "", servertest.Options{MaxAttempts: 2})
 	listFiles := func(method, p string) bool {
 		return method == http.MethodGet && strings.HasSuffix(p, "/files") && strings.HasPrefix(p, "/repos/acme/shop/pulls/")

@@ -88,11 +88,36 @@ func escalationKey(it actionItem, ai policy.ActionItems, now time.Time) string {
 	return fmt.Sprintf("%s/%d", it.Due.Format(dateLayout), k)
 }
 
-// remind comments on each overdue open item at most once per reminder
-// interval, and mentions the escalation team on the status issue for items
-// overdue past escalate_after_days, once per item per interval.
+// reminder is one reminder to post and its stable key.
+type reminder struct {
+	Item actionItem
+	Key  string
+}
+
+// dueNotices decides, from the recorded items and the policy, which open
+// overdue items get a reminder (once per reminder interval) and which are
+// escalated (once per item per interval past escalate_after_days).
+func dueNotices(items []actionItem, ai policy.ActionItems, now time.Time) (reminders []reminder, escalations []escalation) {
+	for _, it := range items {
+		if it.State != stateOpen || it.Removed || it.Issue == 0 || !now.After(it.Due) {
+			continue
+		}
+		if ai.ReminderIntervalDays > 0 {
+			if key := reminderKey(it, ai.ReminderIntervalDays, now); key != it.ReminderKey {
+				reminders = append(reminders, reminder{Item: it, Key: key})
+			}
+		}
+		if key := escalationKey(it, ai, now); key != "" && key != it.EscalationKey {
+			escalations = append(escalations, escalation{Item: it, Key: key})
+		}
+	}
+	return reminders, escalations
+}
+
+// remind posts what dueNotices decides: reminders on the items' issues,
+// and one escalation mentioning the team on the status issue.
 func (h *Handler) remind(ctx context.Context, r repo.Ref) error {
-	c, pol, err := h.clientWithPolicy(ctx, r, "")
+	s, err := h.session(ctx, r, "")
 	if err != nil {
 		return err
 	}
@@ -100,70 +125,59 @@ func (h *Handler) remind(ctx context.Context, r repo.Ref) error {
 	if err != nil {
 		return err
 	}
-	now := h.env.Clock.Now()
-	ai := pol.ActionItems
-	var escalate []escalation
-	for _, it := range items {
-		if it.State != stateOpen || it.Removed || it.Issue == 0 || !now.After(it.Due) {
-			continue
-		}
-		if ai.ReminderIntervalDays > 0 {
-			if key := reminderKey(it, ai.ReminderIntervalDays, now); key != it.ReminderKey {
-				if err := h.remindOne(ctx, c, it, key, now); err != nil {
-					return err
-				}
-			}
-		}
-		if key := escalationKey(it, ai, now); key != "" && key != it.EscalationKey {
-			escalate = append(escalate, escalation{Item: it, Key: key})
-		}
-	}
-	if len(escalate) == 0 {
-		return nil
-	}
-	return h.escalate(ctx, c, r, ai, escalate, now)
-}
-
-// remindOne posts one reminder, unless a run that crashed after posting it
-// already did (its marker is on the issue).
-func (h *Handler) remindOne(ctx context.Context, c *repo.Client, it actionItem, key string, now time.Time) error {
-	m := marker.ItemReminder(key)
-	if _, posted, err := c.MarkedComment(ctx, it.Issue, m, time.Time{}); err != nil {
-		return err
-	} else if !posted {
-		if _, err := c.CreateComment(ctx, it.Issue, reminderBody(it, key, now)); err != nil {
+	now := s.now()
+	reminders, escalations := dueNotices(items, s.pol.ActionItems, now)
+	for _, rm := range reminders {
+		if err := s.remindOne(ctx, rm.Item, rm.Key, now); err != nil {
 			return err
 		}
 	}
-	return h.records.setReminder(ctx, it, key, now)
+	if len(escalations) == 0 {
+		return nil
+	}
+	return s.escalate(ctx, escalations, now)
+}
+
+// remindOne posts one reminder, unless a run that crashed after posting it
+// already did (its marker is on the issue, in the app's comment).
+func (s *session) remindOne(ctx context.Context, it actionItem, key string, now time.Time) error {
+	m := marker.ItemReminder(key)
+	if _, posted, err := s.c.MarkedComment(ctx, it.Issue, m, time.Time{}); err != nil {
+		return err
+	} else if !posted {
+		if _, err := s.c.CreateComment(ctx, it.Issue, reminderBody(it, key, now)); err != nil {
+			return err
+		}
+	}
+	return s.h.records.setReminder(ctx, it, key, now)
 }
 
 // escalate mentions the team once for the items, on the status issue (or
 // on each item's issue when there is no status issue).
-func (h *Handler) escalate(ctx context.Context, c *repo.Client, r repo.Ref, ai policy.ActionItems, items []escalation, now time.Time) error {
-	st, err := h.records.status(ctx, r.RepoID)
+func (s *session) escalate(ctx context.Context, items []escalation, now time.Time) error {
+	st, err := s.h.records.status(ctx, s.ref.RepoID)
 	if err != nil {
 		return err
 	}
 	if st.Issue == 0 {
 		for _, e := range items {
-			if err := h.escalateOn(ctx, c, e.Item.Issue, ai, []escalation{e}, now); err != nil {
+			if err := s.escalateOn(ctx, e.Item.Issue, []escalation{e}, now); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return h.escalateOn(ctx, c, st.Issue, ai, items, now)
+	return s.escalateOn(ctx, st.Issue, items, now)
 }
 
-func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, ai policy.ActionItems, items []escalation, now time.Time) error {
-	comments, err := c.Comments(ctx, issue, time.Time{})
+func (s *session) escalateOn(ctx context.Context, issue int, items []escalation, now time.Time) error {
+	comments, err := s.c.Comments(ctx, issue, time.Time{})
 	if err != nil {
 		return err
 	}
 	var todo []escalation
 	for _, e := range items {
-		_, posted, err := c.FindMarked(comments, marker.Escalation(e.Item.Issue, e.Key))
+		_, posted, err := s.c.FindMarked(comments, marker.Escalation(e.Item.Issue, e.Key))
 		if err != nil {
 			return err
 		}
@@ -172,13 +186,14 @@ func (h *Handler) escalateOn(ctx context.Context, c *repo.Client, issue int, ai 
 		}
 	}
 	if len(todo) > 0 {
-		body := fit(escalationBody(ai.EscalationTeam, todo, now), cutShort("the issues labelled "+ai.Label, h.labelURL(c, ai.Label)))
-		if _, err := c.CreateComment(ctx, issue, body); err != nil {
+		ai := s.pol.ActionItems
+		body := fit(escalationBody(ai.EscalationTeam, todo, now), cutShort("the issues labelled "+ai.Label, s.labelURL()))
+		if _, err := s.c.CreateComment(ctx, issue, body); err != nil {
 			return err
 		}
 	}
 	for _, e := range items {
-		if err := h.records.setEscalation(ctx, e.Item, e.Key); err != nil {
+		if err := s.h.records.setEscalation(ctx, e.Item, e.Key); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/mention"
-	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 )
@@ -329,20 +328,6 @@ func escalationBody(team string, items []escalation, now time.Time) string {
 			e.Item.Due.Format(dateLayout), daysBetween(e.Item.Due, now))
 	}
 	return b.String()
-}
-
-// fileURL links a file on the repository's default branch.
-func (h *Handler) fileURL(c *repo.Client, path string) string {
-	return fmt.Sprintf("%s/%s/blob/HEAD/%s", h.repoURL(c), c.Name(), escapePath(path))
-}
-
-// labelURL links the repository's issues carrying label.
-func (h *Handler) labelURL(c *repo.Client, label string) string {
-	return fmt.Sprintf("%s/%s/issues?q=%s", h.repoURL(c), c.Name(), url.QueryEscape(fmt.Sprintf("is:issue label:%q", label)))
-}
-
-func (h *Handler) repoURL(c *repo.Client) string {
-	return strings.TrimRight(h.env.WebURL, "/") + "/" + c.Owner()
 }
 
 // maxTitle is GitHub's limit on an issue's title, in characters.

@@ -7,6 +7,7 @@ import (
 )
 
 func TestOwnerLineIsRewrittenOnlyInTheAppsPartOfTheBody(t *testing.T) {
+	t.Parallel()
 	it := actionItem{Key: "postmortems/a.md#add-a-retry-budget", Path: "postmortems/a.md", Owner: "@alice",
 		Due: time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)}
 	app := issueBody(it, issueSource{WebURL: "https://github.com", Owner: "acme", Repo: "shop", Path: it.Path, SHA: "abc"})

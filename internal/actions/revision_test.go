@@ -14,6 +14,7 @@ const revisedItems = `- [ ] Add a retry budget (owner: @carol, due: 2026-03-20, 
 - [ ] Page the on-call on checkout errors (owner: @bob, due: 2026-04-25, priority: P2)`
 
 func TestLaterMergeOfThePostmortemReusesIssuesByKey(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	_, firstMerge := w.merge(t, path, postmortem(twoItems))
 	w.Deliver("pull_request", firstMerge)

@@ -23,8 +23,10 @@ type statusWorker struct {
 	h *Handler
 }
 
+// Work rewrites the status issue; the feature's outcome switch decides
+// what a failure means.
 func (w *statusWorker) Work(ctx context.Context, job *river.Job[StatusArgs]) error {
-	return w.h.updateStatus(ctx, job.Args.Repo)
+	return w.h.outcome(ctx, w.h.updateStatus(ctx, job.Args.Repo))
 }
 
 // updateStatus rewrites the status issue from the database. When the
@@ -35,10 +37,11 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 	if err != nil {
 		return err
 	}
-	c, pol, err := h.clientWithPolicy(ctx, r, "")
+	s, err := h.session(ctx, r, "")
 	if err != nil {
 		return err
 	}
+	pol := s.pol
 	if !pol.ActionItems.StatusIssue.Enabled {
 		return nil
 	}
@@ -56,9 +59,8 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 			titles[it.Incident] = inc.Title
 		}
 	}
-	label := pol.ActionItems.Label
-	body := fit(statusBody(items, titles, h.env.Clock.Now()), cutShort("the issues labelled "+label, h.labelURL(c, label)))
-	number, err := h.writeStatus(ctx, c, pol.ActionItems.StatusIssue.Title, before, body)
+	body := fit(statusBody(items, titles, s.now()), cutShort("the issues labelled "+pol.ActionItems.Label, s.labelURL()))
+	number, err := s.writeStatus(ctx, before, body)
 	if err != nil {
 		return err
 	}
@@ -77,7 +79,8 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 
 // writeStatus edits the status issue, or opens a new one when there is
 // none or someone closed or deleted it. It returns the issue's number.
-func (h *Handler) writeStatus(ctx context.Context, c *repo.Client, title string, rec statusRecord, body string) (int, error) {
+func (s *session) writeStatus(ctx context.Context, rec statusRecord, body string) (int, error) {
+	c, title := s.c, s.pol.ActionItems.StatusIssue.Title
 	if rec.Issue != 0 {
 		if body == rec.Body {
 			return rec.Issue, nil

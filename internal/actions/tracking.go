@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
@@ -12,10 +11,11 @@ import (
 // comment, edited in place) and, the first time every item is closed, says
 // so, labels the incident complete and closes it if the policy asks. The
 // caller holds the incident's lease (withIncident).
-func (h *Handler) refreshIncident(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, number int) error {
+func (s *session) refreshIncident(ctx context.Context, number int) error {
 	if number == 0 {
 		return nil
 	}
+	h, c, repoID := s.h, s.c, s.ref.RepoID
 	all, err := h.records.ofIncident(ctx, repoID, number)
 	if err != nil {
 		return err
@@ -42,9 +42,9 @@ func (h *Handler) refreshIncident(ctx context.Context, c *repo.Client, pol *poli
 	}
 	body := trackingBody(items, removed)
 	if len(all) > 0 {
-		body = fit(body, cutShort(all[0].Path, h.fileURL(c, all[0].Path)))
+		body = fit(body, cutShort(all[0].Path, s.fileURL(all[0].Path)))
 	}
-	if err := h.writeTracking(ctx, c, inc, body); err != nil {
+	if err := s.writeTracking(ctx, inc, body); err != nil {
 		return err
 	}
 	if len(items) == 0 || closed < len(items) || inc.CompletedAt != 0 {
@@ -60,32 +60,18 @@ func (h *Handler) refreshIncident(ctx context.Context, c *repo.Client, pol *poli
 	if err := c.AddLabels(ctx, number, completeLabel); err != nil {
 		return err
 	}
-	if pol.ActionItems.CloseIncidentWhenDone {
+	if s.pol.ActionItems.CloseIncidentWhenDone {
 		if _, err := c.EditIssue(ctx, number, repo.IssueEdit{Close: true}); err != nil {
 			return err
 		}
 	}
-	return h.records.setCompleted(ctx, repoID, number, h.env.Clock.Now())
-}
-
-// withIncident runs fn holding the incident's lease (none for number 0), so
-// jobs take turns changing its items and writing its tracking comment: two
-// items closing at once cannot both post the completion or leave the older
-// count behind. It returns lease.ErrBusy while another job holds it.
-func (h *Handler) withIncident(ctx context.Context, repoID int64, number int, fn func() error) error {
-	if number != 0 {
-		release, err := h.records.leaseIncident(ctx, repoID, number, h.env.Clock.Now())
-		if err != nil {
-			return err
-		}
-		defer release()
-	}
-	return fn()
+	return h.records.setCompleted(ctx, repoID, number, s.now())
 }
 
 // writeTracking edits the remembered tracking comment, or finds it by its
 // marker, or posts it; a comment someone deleted is posted again.
-func (h *Handler) writeTracking(ctx context.Context, c *repo.Client, inc incident, body string) error {
+func (s *session) writeTracking(ctx context.Context, inc incident, body string) error {
+	h, c := s.h, s.c
 	if inc.TrackingCommentID != 0 {
 		if body == inc.TrackingBody {
 			return nil

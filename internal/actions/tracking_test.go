@@ -16,6 +16,7 @@ const twoItems = `- [ ] Add a retry budget (owner: @alice, due: 2026-03-10, prio
 - [ ] Alert on checkout errors (owner: @bob, due: 2026-04-20, priority: P2)`
 
 func TestClosingAndReopeningItemUpdatesTrackingAndStatus(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")
@@ -42,6 +43,7 @@ func TestClosingAndReopeningItemUpdatesTrackingAndStatus(t *testing.T) {
 }
 
 func TestAllItemsClosedCompletesIncidentOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  close_incident_when_done: true\n")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	for _, i := range w.actionIssues() {
@@ -65,6 +67,7 @@ func TestAllItemsClosedCompletesIncidentOnce(t *testing.T) {
 }
 
 func TestClosedStatusIssueIsReplacedOnNextUpdate(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	first := w.openStatus(t)
@@ -83,6 +86,7 @@ func TestClosedStatusIssueIsReplacedOnNextUpdate(t *testing.T) {
 }
 
 func TestDeletedStatusIssueIsReplacedOnNextUpdate(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	first := w.openStatus(t)
@@ -100,6 +104,7 @@ func TestDeletedStatusIssueIsReplacedOnNextUpdate(t *testing.T) {
 }
 
 func TestReconciliationHealsAMissedWebhook(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget")
@@ -115,6 +120,7 @@ func TestReconciliationHealsAMissedWebhook(t *testing.T) {
 }
 
 func TestRemindersComeOncePerIntervalAndEscalate(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  reminder_interval_days: 7\n  escalate_after_days: 14\n  escalation_team: \"@acme/leads\"\n")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget") // due 2026-03-10
@@ -171,6 +177,7 @@ func TestRemindersComeOncePerIntervalAndEscalate(t *testing.T) {
 }
 
 func TestTwoItemsClosedAtOnceCompleteTheIncidentOnce(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  close_incident_when_done: true\n")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	items := w.actionIssues()

@@ -14,6 +14,7 @@ import (
 // show that the app trusts a marker only in what its own bot wrote.
 
 func TestSomeoneElsesMarkedCommentIsNotEditedIntoTheTrackingList(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	fake := "<!-- postmortem-bot:action-items-tracking -->\n### Corrective actions\n\nNothing to do here, all done."
 	id := w.GitHub.Comment(owner, repo, w.incident, "mallory", fake)
@@ -38,6 +39,7 @@ func TestSomeoneElsesMarkedCommentIsNotEditedIntoTheTrackingList(t *testing.T) {
 }
 
 func TestSomeoneElsesMarkedIssueIsNotAdoptedAsAnItemsIssue(t *testing.T) {
+	t.Parallel()
 	w := start(t, "")
 	planted := w.GitHub.CreateIssue(owner, repo, fakegithub.IssueSeed{
 		Title: "Add a retry budget", Labels: []string{label}, Author: "mallory",
@@ -62,6 +64,7 @@ func TestSomeoneElsesMarkedIssueIsNotAdoptedAsAnItemsIssue(t *testing.T) {
 }
 
 func TestSomeoneElsesMarkersDoNotSuppressRemindersOrEscalation(t *testing.T) {
+	t.Parallel()
 	w := start(t, "action_items:\n  reminder_interval_days: 7\n  escalate_after_days: 14\n  escalation_team: \"@acme/leads\"\n")
 	w.deliverMerge(t, path, postmortem(twoItems))
 	retry := w.issueTitled(t, "Add a retry budget") // due 2026-03-10

@@ -3,11 +3,9 @@ package actions
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
@@ -55,7 +53,10 @@ func (it actionItem) tracked() bool {
 	return !it.Removed && (it.State == stateOpen || it.State == stateClosed)
 }
 
-// records is the app's memory of incidents, postmortems and action items.
+// records is the app's memory of incidents, postmortems and action items,
+// one file per table: store_items.go (pmbot_action_items),
+// store_postmortems.go, store_merges.go, store_incidents.go and
+// store_status.go.
 type records struct{ db *store.DB }
 
 const itemColumns = `repo_id, item_key, postmortem_path, incident_number, issue_number, title, owner, priority,
@@ -232,107 +233,6 @@ func unixOrZero(t time.Time) int64 {
 	return t.Unix()
 }
 
-// incident is what the app remembers about an incident with action items.
-type incident struct {
-	RepoID            int64
-	Number            int
-	Title             string
-	TrackingCommentID int64
-	TrackingBody      string
-	CompletedAt       int64
-}
-
-func (r records) recordIncident(ctx context.Context, repoID int64, number int, title string) error {
-	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_incidents (repo_id, number, title) VALUES (?, ?, ?)
-		ON CONFLICT (repo_id, number) DO UPDATE SET title = excluded.title`, repoID, number, title)
-	if err != nil {
-		return fmt.Errorf("record incident #%d: %w", number, err)
-	}
-	return nil
-}
-
-func (r records) incident(ctx context.Context, repoID int64, number int) (incident, error) {
-	in := incident{RepoID: repoID, Number: number}
-	err := r.db.QueryRow(ctx, `SELECT title, tracking_comment_id, tracking_body, completed_at FROM pmbot_action_incidents
-		WHERE repo_id = ? AND number = ?`, repoID, number).Scan(&in.Title, &in.TrackingCommentID, &in.TrackingBody, &in.CompletedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return in, nil
-	}
-	if err != nil {
-		return in, fmt.Errorf("read incident #%d: %w", number, err)
-	}
-	return in, nil
-}
-
-func (r records) setTracking(ctx context.Context, repoID int64, number int, commentID int64, body string) error {
-	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_incidents SET tracking_comment_id = ?, tracking_body = ? WHERE repo_id = ? AND number = ?`,
-		commentID, body, repoID, number)
-	if err != nil {
-		return fmt.Errorf("record tracking comment of incident #%d: %w", number, err)
-	}
-	return nil
-}
-
-func (r records) setCompleted(ctx context.Context, repoID int64, number int, at time.Time) error {
-	_, err := r.db.Exec(ctx, `UPDATE pmbot_action_incidents SET completed_at = ? WHERE repo_id = ? AND number = ?`, at.Unix(), repoID, number)
-	if err != nil {
-		return fmt.Errorf("record completion of incident #%d: %w", number, err)
-	}
-	return nil
-}
-
-// statusRecord is the repository's status issue as last written.
-type statusRecord struct {
-	Issue int
-	Body  string
-	Dirty int64
-}
-
-func (r records) status(ctx context.Context, repoID int64) (statusRecord, error) {
-	var s statusRecord
-	err := r.db.QueryRow(ctx, `SELECT issue_number, body, dirty FROM pmbot_action_status_issues WHERE repo_id = ?`, repoID).
-		Scan(&s.Issue, &s.Body, &s.Dirty)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, nil
-	}
-	if err != nil {
-		return s, fmt.Errorf("read status issue: %w", err)
-	}
-	return s, nil
-}
-
-func (r records) setStatus(ctx context.Context, repoID int64, issue int, body string) error {
-	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, issue_number, body) VALUES (?, ?, ?)
-		ON CONFLICT (repo_id) DO UPDATE SET issue_number = excluded.issue_number, body = excluded.body`, repoID, issue, body)
-	if err != nil {
-		return fmt.Errorf("record status issue #%d: %w", issue, err)
-	}
-	return nil
-}
-
-// markDirty notes that the status issue needs rewriting; a status job that
-// started before the change sees the counter move and runs again.
-func (r records) markDirty(ctx context.Context, repoID int64) error {
-	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, dirty) VALUES (?, 1)
-		ON CONFLICT (repo_id) DO UPDATE SET dirty = pmbot_action_status_issues.dirty + 1`, repoID)
-	if err != nil {
-		return fmt.Errorf("mark status issue for update: %w", err)
-	}
-	return nil
-}
-
-// forgetStatusIssue drops a status issue someone closed or deleted, so the
-// next update opens a new one.
-func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int) (bool, error) {
-	res, err := r.db.Exec(ctx, `UPDATE pmbot_action_status_issues SET issue_number = 0, body = '' WHERE repo_id = ? AND issue_number = ?`,
-		repoID, issue)
-	if err != nil {
-		return false, fmt.Errorf("forget status issue #%d: %w", issue, err)
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
-}
-
 // reposWithItems lists repositories that have action items or merged
 // postmortems, from the app's repository records.
 func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error) {
@@ -361,22 +261,4 @@ func (r records) reposWithItems(ctx context.Context) ([]store.Repository, error)
 		}
 	}
 	return out, rows.Err()
-}
-
-// leasePostmortem lets one job at a time open a postmortem's issues, so a
-// merge job and the reconciliation (or two deliveries) never both find an
-// item without an issue and both open one. lease.ErrBusy says another job
-// holds it.
-func (r records) leasePostmortem(ctx context.Context, repoID int64, path string, now time.Time) (func(), error) {
-	return lease.Take(ctx, r.db, lease.Row{Table: "pmbot_action_postmortems", KeyCol: "path", RepoID: repoID, Key: path}, now)
-}
-
-// leaseIncident lets one job at a time write an incident's tracking comment
-// and completion.
-func (r records) leaseIncident(ctx context.Context, repoID int64, number int, now time.Time) (func(), error) {
-	if _, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_incidents (repo_id, number) VALUES (?, ?)
-		ON CONFLICT (repo_id, number) DO NOTHING`, repoID, number); err != nil {
-		return nil, fmt.Errorf("record incident #%d: %w", number, err)
-	}
-	return lease.Take(ctx, r.db, lease.Row{Table: "pmbot_action_incidents", KeyCol: "number", RepoID: repoID, Key: number}, now)
 }

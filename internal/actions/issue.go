@@ -7,10 +7,8 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v60/github"
-	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
-	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
@@ -22,7 +20,7 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery, r repo.Ref) er
 	if err := d.Decode(&ev); err != nil {
 		return fmt.Errorf("decode issues event: %w: %w", errUndecodable, err)
 	}
-	if _, err := h.open(ctx, r); err != nil {
+	if _, err := h.env.Open(ctx, r); err != nil {
 		return err
 	}
 	number := ev.GetIssue().GetNumber()
@@ -33,13 +31,11 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery, r repo.Ref) er
 	if !ok {
 		return h.onStatusIssue(ctx, r, number, d.Action)
 	}
-	c, pol, err := h.clientWithPolicy(ctx, r, "")
+	s, err := h.session(ctx, r, "")
 	if err != nil {
 		return err
 	}
-	err = h.withIncident(ctx, r.RepoID, it.Incident, func() error {
-		return h.followIssue(ctx, c, pol, r.RepoID, it.Key, d.Action)
-	})
+	err = s.withIncident(ctx, it.Incident, func() error { return s.followIssue(ctx, it.Key, d.Action) })
 	if err != nil {
 		return err
 	}
@@ -52,37 +48,38 @@ func (h *Handler) onIssue(ctx context.Context, d *event.Delivery, r repo.Ref) er
 // incident's tracking comment up to date. The tracking comment is refreshed
 // even when the item did not change, for a run that crashed in between
 // (it costs no request when the comment is current).
-func (h *Handler) followIssue(ctx context.Context, c *repo.Client, pol *policy.Policy, repoID int64, key, action string) error {
+func (s *session) followIssue(ctx context.Context, key, action string) error {
+	h := s.h
 	// Read again under the lease: another job may have changed it.
-	it, err := h.records.item(ctx, repoID, key)
+	it, err := h.records.item(ctx, s.ref.RepoID, key)
 	if err != nil {
 		return err
 	}
-	log := zerolog.Ctx(ctx).With().Int("issue", it.Issue).Str("action_item", it.Key).Logger()
-	s := issueState{State: stateGone}
+	log := s.log.With().Int("issue", it.Issue).Str("action_item", it.Key).Logger()
+	st := issueState{State: stateGone}
 	if action != "deleted" && action != "transferred" {
 		// The payload may be older than a later change; GitHub's current
 		// view decides.
-		i, err := c.Issue(ctx, it.Issue)
+		i, err := s.c.Issue(ctx, it.Issue)
 		switch {
 		case repo.IsGone(err):
 		case err != nil:
 			return err
 		default:
-			s = stateFrom(i, pol.ActionItems.Label)
+			st = stateFrom(i, s.pol.ActionItems.Label)
 		}
 	}
-	changed, closedNow, err := h.records.update(ctx, it, s)
+	changed, closedNow, err := h.records.update(ctx, it, st)
 	if err != nil {
 		return err
 	}
 	if changed {
-		log.Info().Str("from", it.State).Str("to", s.State).Msg("action item changed")
+		log.Info().Str("from", it.State).Str("to", st.State).Msg("action item changed")
 	}
 	if closedNow {
-		h.metrics.observeClose(it, s.ClosedAt, h.env.Clock.Now())
+		h.metrics.observeClose(it, st.ClosedAt, s.now())
 	}
-	return h.refreshIncident(ctx, c, pol, it.RepoID, it.Incident)
+	return s.refreshIncident(ctx, it.Incident)
 }
 
 // onStatusIssue forgets a status issue that was closed, deleted or moved;

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/lease"
 )
 
 // postmortemRecord is the latest merged version of one postmortem file: the
@@ -91,4 +93,12 @@ func (r records) setTracked(ctx context.Context, repoID int64, path, sha string,
 		return fmt.Errorf("record postmortem %s as followed up: %w", path, err)
 	}
 	return nil
+}
+
+// leasePostmortem lets one job at a time open a postmortem's issues, so a
+// merge job and the reconciliation (or two deliveries) never both find an
+// item without an issue and both open one. lease.ErrBusy says another job
+// holds it.
+func (r records) leasePostmortem(ctx context.Context, repoID int64, path string, now time.Time) (func(), error) {
+	return lease.Take(ctx, r.db, lease.Row{Table: "pmbot_action_postmortems", KeyCol: "path", RepoID: repoID, Key: path}, now)
 }

@@ -1,0 +1,63 @@
+package actions
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// pmbot_action_status_issues: each repository's status issue as last
+// written, and whether it needs rewriting.
+
+// statusRecord is the repository's status issue as last written.
+type statusRecord struct {
+	Issue int
+	Body  string
+	Dirty int64
+}
+
+func (r records) status(ctx context.Context, repoID int64) (statusRecord, error) {
+	var s statusRecord
+	err := r.db.QueryRow(ctx, `SELECT issue_number, body, dirty FROM pmbot_action_status_issues WHERE repo_id = ?`, repoID).
+		Scan(&s.Issue, &s.Body, &s.Dirty)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read status issue: %w", err)
+	}
+	return s, nil
+}
+
+func (r records) setStatus(ctx context.Context, repoID int64, issue int, body string) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, issue_number, body) VALUES (?, ?, ?)
+		ON CONFLICT (repo_id) DO UPDATE SET issue_number = excluded.issue_number, body = excluded.body`, repoID, issue, body)
+	if err != nil {
+		return fmt.Errorf("record status issue #%d: %w", issue, err)
+	}
+	return nil
+}
+
+// markDirty notes that the status issue needs rewriting; a status job that
+// started before the change sees the counter move and runs again.
+func (r records) markDirty(ctx context.Context, repoID int64) error {
+	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_status_issues (repo_id, dirty) VALUES (?, 1)
+		ON CONFLICT (repo_id) DO UPDATE SET dirty = pmbot_action_status_issues.dirty + 1`, repoID)
+	if err != nil {
+		return fmt.Errorf("mark status issue for update: %w", err)
+	}
+	return nil
+}
+
+// forgetStatusIssue drops a status issue someone closed or deleted, so the
+// next update opens a new one.
+func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int) (bool, error) {
+	res, err := r.db.Exec(ctx, `UPDATE pmbot_action_status_issues SET issue_number = 0, body = '' WHERE repo_id = ? AND issue_number = ?`,
+		repoID, issue)
+	if err != nil {
+		return false, fmt.Errorf("forget status issue #%d: %w", issue, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
