@@ -195,44 +195,19 @@ func (s *session) proposedPath(ctx context.Context, p *policy.Policy, number int
 
 // finishPull adds the labels, assignees and reviewers the PR is missing.
 func (s *session) finishPull(ctx context.Context, p *policy.Policy, pr repo.Pull, inc draft.Incident) error {
-	newLabels, addedLabel := union(pr.Labels, p.Postmortem.Labels)
-	newAssignees, addedAssignee := union(pr.Assignees, inc.Responders)
-	if !addedLabel {
-		newLabels = nil
-	}
-	if !addedAssignee {
-		newAssignees = nil
-	}
-	if addedLabel || addedAssignee {
-		edit := repo.IssueEdit{}
-		if newLabels != nil {
-			edit.Labels = &newLabels
-		}
-		if newAssignees != nil {
-			edit.Assignees = &newAssignees
-		}
-		if _, err := s.api.EditIssue(ctx, pr.Number, edit); err != nil {
+	add := pullAdditions(pr, p, inc.Responders)
+	if add.Labels != nil || add.Assignees != nil {
+		if _, err := s.api.EditIssue(ctx, pr.Number, repo.IssueEdit{Labels: add.Labels, Assignees: add.Assignees}); err != nil {
 			return fmt.Errorf("set labels and assignees of %s's postmortem PR: %w", s.key, err)
 		}
 	}
-	var users, teams []string
-	for _, u := range p.Postmortem.Reviewers {
-		if !containsLogin(pr.RequestedReviewers, u) {
-			users = append(users, u)
-		}
-	}
-	for _, t := range p.Postmortem.TeamReviewers {
-		if !containsTeam(pr.RequestedTeams, t) {
-			teams = append(teams, t)
-		}
-	}
-	if len(users)+len(teams) == 0 || pr.State != "open" {
+	if len(add.Reviewers)+len(add.TeamReviewers) == 0 {
 		return nil
 	}
-	err := s.api.RequestReviews(ctx, pr.Number, users, teams)
+	err := s.api.RequestReviews(ctx, pr.Number, add.Reviewers, add.TeamReviewers)
 	if repo.IsRefused(err) {
 		// A reviewer who is not a collaborator must not block the draft.
-		s.log.Warn().Err(err).Strs("reviewers", users).Strs("teams", teams).Msg("GitHub refused the configured reviewers")
+		s.log.Warn().Err(err).Strs("reviewers", add.Reviewers).Strs("teams", add.TeamReviewers).Msg("GitHub refused the configured reviewers")
 		return nil
 	}
 	return err
