@@ -1,6 +1,7 @@
 package actions_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -57,5 +58,34 @@ func TestOneRepositorysBrokenPolicyLeavesTheDailyRunForOthersIntact(t *testing.T
 				t.Errorf("reminded in %s/%s although its policy is broken", owner, other)
 			}
 		}
+	}
+}
+
+// A payload the feature cannot decode is cancelled at once, not retried
+// for hours.
+func TestUndecodablePayloadIsCancelledNotRetried(t *testing.T) {
+	t.Parallel()
+	w := start(t, "")
+	pr, payload := w.merge(t, path, postmortem(twoItems))
+	var p map[string]any
+	if err := json.Unmarshal(payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	p["pull_request"].(map[string]any)["number"] = "not a number" // go-github cannot read it
+	body, _ := json.Marshal(p)
+	w.Deliver("pull_request", body)
+	w.WaitIdle()
+
+	var attempts []string
+	for _, line := range w.Metric("postmortem_bot_jobs_total{") {
+		if strings.Contains(line, `handler="action-items"`) {
+			attempts = append(attempts, line)
+		}
+	}
+	if len(attempts) != 1 || !strings.Contains(attempts[0], `outcome="discarded"`) || !strings.HasSuffix(attempts[0], " 1") {
+		t.Errorf("job attempts %q, want exactly one, discarded", attempts)
+	}
+	if n := len(w.actionIssues()); n != 0 {
+		t.Errorf("%d issues opened from pull request #%d's unreadable payload", n, pr)
 	}
 }

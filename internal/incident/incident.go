@@ -64,13 +64,18 @@ func (*Handler) Wants(d *event.Delivery) bool {
 	return false
 }
 
-// Work handles one delivery.
+// Work handles one delivery. Its outcome is decided once, here, from the
+// kind of error (outcome).
 func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
+	return h.outcome(ctx, h.work(ctx, d))
+}
+
+func (h *Handler) work(ctx context.Context, d *event.Delivery) error {
 	switch d.Event {
 	case "issues":
 		var ev github.IssuesEvent
 		if err := d.Decode(&ev); err != nil {
-			return river.JobCancel(fmt.Errorf("decode issues event: %w", err))
+			return fmt.Errorf("decode issues event: %w: %w", errUnusable, err)
 		}
 		key := h.keyOf(d, ev.Issue.GetNumber())
 		switch d.Action {
@@ -82,7 +87,7 @@ func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
 	case "issue_comment":
 		var ev github.IssueCommentEvent
 		if err := d.Decode(&ev); err != nil {
-			return river.JobCancel(fmt.Errorf("decode issue_comment event: %w", err))
+			return fmt.Errorf("decode issue_comment event: %w: %w", errUnusable, err)
 		}
 		cmd, ok := parseCommand(ev.Comment.GetBody())
 		if !ok {
@@ -96,16 +101,38 @@ func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {
 	return nil
 }
 
+// errUnusable says a delivery cannot be acted on (its payload does not
+// decode, or names no issue): retrying cannot change that.
+var errUnusable = errors.New("unusable delivery")
+
+// outcome is the one place where the feature decides a job's fate from the
+// kind of error its helpers returned: an unusable delivery cancels the job,
+// another job holding the incident's lease makes it wait a moment, anything
+// else (rate limits included, which the queue snoozes) is retried. A broken
+// policy is not an error here: the session reports it on the incident.
+func (h *Handler) outcome(ctx context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errUnusable):
+		return river.JobCancel(err)
+	case errors.Is(err, lease.ErrBusy):
+		zerolog.Ctx(ctx).Debug().Msg("another job is working on this incident; waiting for it")
+		return river.JobSnooze(busyWait())
+	}
+	return err
+}
+
 func (h *Handler) keyOf(d *event.Delivery, number int) incidentKey {
 	return incidentKey{InstallationID: d.InstallationID, RepoID: d.RepoID, Owner: d.Owner, Name: d.Repo, Number: number}
 }
 
 // withSession runs fn while holding the incident's lease, so that label
 // events, commands and redeliveries for one incident take turns. A job that
-// finds the lease taken waits and tries again.
+// finds the lease taken gets lease.ErrBusy (and waits: outcome).
 func (h *Handler) withSession(ctx context.Context, key incidentKey, ghRepo *github.Repository, iss *github.Issue, fn func(s *session) error) error {
 	if key.Number == 0 || iss == nil {
-		return river.JobCancel(fmt.Errorf("delivery for %s/%s names no issue", key.Owner, key.Name))
+		return fmt.Errorf("delivery for %s/%s names no issue: %w", key.Owner, key.Name, errUnusable)
 	}
 	log := zerolog.Ctx(ctx).With().Int("issue", key.Number).Logger()
 	ctx = log.WithContext(ctx)
@@ -114,10 +141,6 @@ func (h *Handler) withSession(ctx context.Context, key incidentKey, ghRepo *gith
 		return err
 	}
 	release, err := h.db.lease(ctx, key, h.env.Clock.Now())
-	if errors.Is(err, lease.ErrBusy) {
-		log.Debug().Msg("another job is working on this incident; waiting for it")
-		return river.JobSnooze(busyWait())
-	}
 	if err != nil {
 		return err
 	}
