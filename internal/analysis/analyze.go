@@ -301,6 +301,7 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 					fs.add(b.srcOffset(sb[0]+h.start), h.rule.ID, h.rule.Severity, h.rule.Message, h.rule.Suggestion)
 					last := &fs.findings[len(fs.findings)-1]
 					last.EndLine, last.EndColumn = doc.position(b.srcOffset(sb[0] + h.end))
+					last.Match = matchText(textStr[sb[0]+h.start : sb[0]+h.end])
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -308,6 +309,19 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 		return ast.WalkContinue, nil
 	})
 	return comments
+}
+
+// matchText is a matched span as one line of bounded length.
+func matchText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 120 {
+		cut := 117
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
 }
 
 // sectionKeyOf names the section prose belongs to: the innermost heading

@@ -5,15 +5,14 @@ import "strings"
 // languageMatcher runs the compiled language rules over sentences.
 type languageMatcher struct {
 	rules    []*compiledRule
-	index    map[string][]phraseRef // first word → phrases starting with it
+	index    map[string][]phraseRef // first lemma → phrases starting with it
 	patterns []*compiledRule
 	lastEnd  []int // per rule: end of its last match in the current sentence
 	toks     []token
-	keys     wordKeys // word keys met so far, reused across sentences
-	// starts marks, by first byte, the lengths of the phrases' first words
-	// (bit min(len, 63)): a word with an unmarked first byte and length
-	// begins no phrase, and is passed over without a map lookup.
-	starts [256]uint64
+	keys     wordKeys   // word keys met so far, reused across sentences
+	lemmas   lemmaCache // lemmas met so far
+	// filter admits the words whose lemma a rule may need (see lemmaFilter).
+	filter lemmaFilter
 }
 
 type phraseRef struct {
@@ -22,23 +21,41 @@ type phraseRef struct {
 }
 
 func newLanguageMatcher(rules []Rule) *languageMatcher {
-	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, keys: wordKeys{}}
+	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, keys: wordKeys{}, lemmas: lemmaCache{}}
+	needed := map[string]bool{}
 	for _, r := range m.rules {
 		if r.re != nil {
 			m.patterns = append(m.patterns, r)
 		}
 		for _, words := range r.phrases {
 			m.index[words[0]] = append(m.index[words[0]], phraseRef{rule: r, words: words})
-			if words[0] != "" {
-				m.starts[words[0][0]] |= lengthBit(words[0])
+			for _, w := range words {
+				needed[w] = true
 			}
+		}
+		for _, words := range r.near {
+			for _, w := range words {
+				needed[w] = true
+			}
+		}
+		for w := range r.followedBy {
+			needed[w] = true
+		}
+		for w := range r.precededBy {
+			needed[w] = true
+		}
+	}
+	for w := range needed {
+		m.filter.add(w)
+	}
+	for form, base := range irregularForms {
+		if needed[lemmaOf(base)] {
+			m.filter.add(form)
 		}
 	}
 	m.lastEnd = make([]int, len(m.rules))
 	return m
 }
-
-func lengthBit(w string) uint64 { return 1 << min(len(w), 63) }
 
 // languageHit is one rule match: byte offsets within the sentence.
 type languageHit struct {
@@ -54,15 +71,19 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 	if len(toks) == 0 {
 		return hits
 	}
+	for i := range toks {
+		if k := toks[i].key; m.filter.has(k) {
+			toks[i].lemma = m.lemmas.of(k)
+		}
+	}
 	for i := range m.lastEnd {
 		m.lastEnd[i] = -1
 	}
 	for i := range toks {
-		if k := toks[i].key; k != "" && m.starts[k[0]]&lengthBit(k) == 0 {
+		if toks[i].lemma == "" {
 			continue // no phrase starts with this word
 		}
-		refs := m.index[toks[i].key]
-		for _, ref := range refs {
+		for _, ref := range m.index[toks[i].lemma] {
 			end := i + len(ref.words)
 			if end > len(toks) || !wordsMatch(toks[i:end], ref.words) {
 				continue
@@ -70,7 +91,7 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 			if m.lastEnd[ref.rule.idx] > i || !ref.rule.appliesIn(sectionKey) {
 				continue
 			}
-			if !ref.rule.contextAllows(toks, i, end) {
+			if !ref.rule.contextAllows(sentence, toks, i, end) {
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
@@ -83,7 +104,7 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 		}
 		for _, loc := range r.re.FindAllStringIndex(sentence, -1) {
 			i, end := tokenSpan(toks, loc[0], loc[1])
-			if i >= end || !r.contextAllows(toks, i, end) {
+			if i >= end || !r.contextAllows(sentence, toks, i, end) {
 				continue
 			}
 			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1]})
@@ -94,7 +115,7 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 
 func wordsMatch(toks []token, words []string) bool {
 	for k, w := range words {
-		if toks[k].key != w {
+		if toks[k].lemma != w {
 			return false
 		}
 		// A clause break inside a phrase ("should, have") is not the phrase.
@@ -118,14 +139,32 @@ func tokenSpan(toks []token, from, to int) (int, int) {
 	return i, end
 }
 
-// contextAllows applies the rule's word exceptions and subject requirement
-// to a match covering tokens [i, end).
-func (c *compiledRule) contextAllows(toks []token, i, end int) bool {
-	if c.followedBy != nil && end < len(toks) && !toks[end].breakBefore && c.followedBy[toks[end].key] {
+// contextAllows applies the rule's word exceptions, nearby words, negation
+// and subject requirement to a match covering tokens [i, end).
+func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) bool {
+	for j := end; c.followedBy != nil && j < len(toks) && j < end+c.followedWithin && !toks[j].breakBefore; j++ {
+		if c.followedBy[toks[j].lemma] {
+			return false
+		}
+	}
+	if c.precededBy != nil && i > 0 && !toks[i].breakBefore && c.precededBy[toks[i-1].lemma] {
 		return false
 	}
-	if c.precededBy != nil && i > 0 && !toks[i].breakBefore && c.precededBy[toks[i-1].key] {
+	if quoted(sentence, toks, i, end) {
+		return false // a word mentioned, not used: `we avoid "human error"`
+	}
+	if len(c.near) > 0 && !c.nearMatch(toks, i, end) {
 		return false
+	}
+	switch c.negation {
+	case NegationBlock:
+		if negatedBefore(toks, i) || negatedAfter(toks, end) {
+			return false
+		}
+	case NegationRequire:
+		if !negatedBefore(toks, i) {
+			return false
+		}
 	}
 	switch c.subject {
 	case SubjectPerson:
@@ -136,6 +175,48 @@ func (c *compiledRule) contextAllows(toks []token, i, end int) bool {
 		return personPossessor(toks, i)
 	case SubjectPersonInSentence:
 		return personInSentence(toks)
+	case SubjectPersonNext:
+		return personNext(toks, end)
 	}
 	return true
+}
+
+// nearMatch reports whether one of the rule's near phrases occurs within
+// nearWithin words of the match [i, end).
+func (c *compiledRule) nearMatch(toks []token, i, end int) bool {
+	from, to := max(i-c.nearWithin, 0), min(end+c.nearWithin, len(toks))
+	for j := from; j < to; j++ {
+		if j >= i && j < end {
+			continue
+		}
+		for _, words := range c.near {
+			if j+len(words) <= len(toks) && wordsMatch(toks[j:j+len(words)], words) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// quoted reports whether the match is enclosed in quotation marks: words
+// mentioned, not used (`we avoid the term "human error"`).
+func quoted(sentence string, toks []token, i, end int) bool {
+	s, e := toks[i].start, toks[end-1].end
+	if s > 0 && e < len(sentence) && isQuote(sentence[:s], true) && isQuote(sentence[e:], false) {
+		return true
+	}
+	before := sentence[:s]
+	if strings.Count(before, "“") > strings.Count(before, "”") {
+		return true
+	}
+	return strings.Count(before, `"`)%2 == 1 && strings.Contains(sentence[e:], `"`)
+}
+
+func isQuote(s string, before bool) bool {
+	for _, q := range []string{`"`, "“", "”", "'", "‘", "’"} {
+		if before && strings.HasSuffix(s, q) || !before && strings.HasPrefix(s, q) {
+			return true
+		}
+	}
+	return false
 }

@@ -28,6 +28,16 @@ const (
 	// SubjectPersonInSentence needs a person anywhere in the sentence
 	// ("merged by Tomás without a second look").
 	SubjectPersonInSentence = "person-in-sentence"
+	// SubjectPersonNext needs the next content word after the match to be
+	// a person ("the root cause was Kwame's change").
+	SubjectPersonNext = "person-next"
+)
+
+// What a negation before a match does (Rule.Negation).
+const (
+	NegationBlock   = "block"
+	NegationRequire = "require"
+	NegationIgnore  = "ignore"
 )
 
 type ruleFile struct {
@@ -144,6 +154,10 @@ type compiledRule struct {
 	precededBy     map[string]bool
 	sections       map[string]bool
 	exemptSections map[string]bool
+	near           [][]string
+	nearWithin     int
+	negation       string
+	followedWithin int
 	idx            int
 }
 
@@ -189,11 +203,31 @@ func compileRule(r Rule) (*compiledRule, error) {
 	switch c.subject {
 	case "":
 		c.subject = SubjectAny
-	case SubjectAny, SubjectPerson, SubjectPersonAfter, SubjectPersonPossessor, SubjectPersonInSentence:
+	case SubjectAny, SubjectPerson, SubjectPersonAfter, SubjectPersonPossessor, SubjectPersonInSentence, SubjectPersonNext:
 	default:
 		return nil, fmt.Errorf("rule %q: unknown subject %q", r.ID, r.Subject)
 	}
+	for _, p := range r.Near {
+		words := phraseWords(p)
+		if len(words) == 0 {
+			return nil, fmt.Errorf("rule %q: near phrase %q has no words", r.ID, p)
+		}
+		c.near = append(c.near, words)
+	}
+	c.nearWithin = r.NearWithin
+	if c.nearWithin <= 0 {
+		c.nearWithin = 4
+	}
+	switch r.Negation {
+	case "":
+		c.negation = NegationBlock
+	case NegationBlock, NegationRequire, NegationIgnore:
+		c.negation = r.Negation
+	default:
+		return nil, fmt.Errorf("rule %q: unknown negation %q (want block, require or ignore)", r.ID, r.Negation)
+	}
 	c.followedBy = wordSet(r.UnlessFollowedBy)
+	c.followedWithin = max(r.UnlessFollowedWithin, 1)
 	c.precededBy = wordSet(r.UnlessPrecededBy)
 	c.sections = nameSet(r.Sections)
 	c.exemptSections = nameSet(r.ExemptSections)
@@ -246,21 +280,23 @@ func (c *compiledRule) appliesIn(key string) bool {
 	return !c.exemptSections[key]
 }
 
+// phraseWords returns the lemmas of a phrase's words.
 func phraseWords(p string) []string {
 	var words []string
 	for _, t := range tokenize(p) {
-		words = append(words, t.key)
+		words = append(words, lemmaOf(t.key))
 	}
 	return words
 }
 
+// wordSet holds words by lemma.
 func wordSet(ws []string) map[string]bool {
 	if len(ws) == 0 {
 		return nil
 	}
 	m := make(map[string]bool, len(ws))
 	for _, w := range ws {
-		m[strings.ToLower(strings.TrimSpace(w))] = true
+		m[lemmaOf(strings.ToLower(strings.TrimSpace(w)))] = true
 	}
 	return m
 }

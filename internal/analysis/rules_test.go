@@ -19,7 +19,8 @@ func TestDefaultRulesAreCompleteGuidance(t *testing.T) {
 		}
 		categories[r.Category] = true
 	}
-	for _, c := range []string{"person-blame", "human-error", "judgement", "hindsight", "minimiser"} {
+	for _, c := range []string{"person-fault", "human-error", "judgement", "hindsight", "minimiser",
+		"person-root-cause", "punitive-action", "passive-omission"} {
 		if !categories[c] {
 			t.Errorf("no rule in category %q", c)
 		}

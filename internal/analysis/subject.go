@@ -1,21 +1,26 @@
 package analysis
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // Words that name a person or a role people hold. "we" is deliberately
-// absent: a team reflecting on itself is not blaming someone.
+// absent: a team reflecting on itself is not blaming someone. "nobody" is
+// absent too: it negates ("nobody is to blame").
 var personWords = setOf(
 	"engineer", "engineers", "developer", "developers", "dev", "devs", "operator", "operators",
 	"admin", "admins", "administrator", "administrators", "sre", "sres", "dba", "dbas",
 	"on-call", "oncall", "on-caller", "on-callers", "reviewer", "reviewers", "author", "authors",
 	"team", "teams", "lead", "leads", "manager", "managers", "commander", "intern", "interns",
 	"contractor", "contractors", "responder", "responders", "he", "she", "they", "him", "her", "them",
-	"someone", "somebody", "nobody", "whoever", "person", "people", "ops", "qa", "staff",
+	"someone", "somebody", "whoever", "person", "people", "ops", "qa", "staff",
 	"employee", "employees", "colleague", "colleagues", "hire", "hires", "newbie", "analyst",
-	"architect", "tester", "testers", "approver", "owner", "owners",
+	"architect", "tester", "testers", "approver", "approvers", "owner", "owners",
+	"anyone", "anybody", "deployer", "deployers", "guy", "guys", "folks", "juniors", "member",
+	"members", "individual", "genius", "everyone", "everybody", "his", "himself", "herself",
+	"themselves", "director", "supervisor", "ic", "dev-team",
 )
 
 // Capitalised words that are not people's names: sentence starters and
@@ -40,6 +45,20 @@ var notNames = setOf(
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 	"january", "february", "march", "april", "may", "june", "july", "august", "september",
 	"october", "november", "december", "utc", "api", "ci", "cd", "dns", "tls",
+	"nobody", "none", "not", "never", "rather", "instead", "any", "anything", "everything",
+	"tl", "dr", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "cause", "reason", "step",
+	"stack", "overflow", "git", "yaml", "json", "openssl", "ssl", "s3", "json", "sso", "sql",
+	"cdn", "vpn", "jvm", "orm", "eu", "us", "europe", "japan", "owner", "type", "priority",
+	"due", "impact", "summary", "timeline", "resolution", "action", "items", "next", "todo",
+	"great", "nice", "thanks", "seriously", "honestly", "frankly", "sadly", "surely", "yet",
+	"even", "also", "only", "one", "two", "three", "four", "five", "second", "third", "first",
+	"yesterday", "today", "tomorrow", "fundamentally", "ultimately", "basically", "predictably",
+	"naturally", "certain", "inexperienced", "engineer", "main", "primary", "single", "sole",
+	"real", "underlying", "immediate", "direct", "key", "origin", "problem", "incident", "outage",
+	"everyone", "everybody", "anyone", "whose", "remind", "tell", "retrain", "revoke", "remove",
+	"put", "take", "give", "send", "note", "escalate", "review", "mandatory", "coach", "pair",
+	"ban", "restrict", "terminate", "let", "fire", "name", "hold", "monitor", "demote", "discipline",
+	"reprimand", "suspend", "assign", "issue", "require", "ensure", "be", "developers", "sorry",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
@@ -50,11 +69,30 @@ var skipWords = setOf(
 	"probably", "involved", "responsible", "was", "were", "is", "are", "be", "been", "being",
 	"had", "has", "have", "did", "do", "does", "didn't", "doesn't", "wasn't", "weren't",
 	"could", "should", "would", "will", "might", "may", "must", "can", "new", "junior", "senior",
-	"same", "other",
+	"same", "other", "already", "literally", "basically", "once", "always", "often", "yet",
+	"on", "call", "duty", "who", "to", "need", "needs", "needed", "now", "from", "here",
+	"of", "in", "charge", "shift", "support", "database", "data", "release", "platform",
+	"network", "frontend", "backend", "mobile", "infra", "payments", "billing", "security",
+	"incident", "first", "experienced", "whole", "entire", "one",
 )
 
 // Words that end the clause the subject search looks in.
-var clauseStops = setOf("because", "which", "when", "while", "since", "although", "though", "but", "so", "after", "before", "until", "once")
+var clauseStops = setOf("because", "which", "when", "while", "since", "although", "though", "but", "so", "after", "before", "until", "once", "and", "whereas")
+
+// Negations and contrasts: a rule match after one of these in the same
+// clause is denied or contrasted, not asserted ("nobody is to blame",
+// "rather than blame the reviewer", "we avoid the term").
+var negators = setOf(
+	"not", "no", "never", "nobody", "none", "neither", "nor", "cannot", "without", "rather",
+	"instead", "avoid", "avoids", "avoided", "call", "calling", "called", "term", "unlike",
+	"nothing", "hardly", "isn't", "wasn't", "aren't", "weren't", "don't", "doesn't", "didn't",
+	"won't", "wouldn't", "couldn't", "shouldn't", "can't", "hasn't", "haven't", "hadn't",
+)
+
+// Auxiliaries that, followed by "not", deny what came before: "human error
+// was not a factor", "retraining would not have helped".
+var negatingAux = setOf("was", "is", "were", "are", "would", "does", "will", "could", "has", "have")
+var negatedAux = setOf("wasn't", "isn't", "weren't", "aren't", "wouldn't", "doesn't", "won't", "couldn't")
 
 func setOf(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
@@ -65,20 +103,78 @@ func setOf(ws ...string) map[string]bool {
 }
 
 // isPerson decides whether token j names a person: an @mention, a role
-// word, "on call", or a capitalised name that is not a known system.
+// word, "on call", a capitalised name that is not a known system, or a
+// lower-case possessive that is not a thing ("pavel's change").
 func isPerson(toks []token, j int) bool {
 	t := toks[j]
 	if t.orig[0] == '@' {
-		return true
+		return !strings.Contains(t.orig, "/") || strings.HasSuffix(t.key, "team")
 	}
 	if personWords[t.key] {
-		return true
+		if !t.possessive && j+1 < len(toks) && !toks[j+1].breakBefore && roleThings[toks[j+1].key] {
+			return false // "the admin role", "the on-call rotation"
+		}
+		// A tool named after a role is not a person: "the Kubernetes operator".
+		return j == 0 || toks[j].breakBefore || !afterSystemName(toks[j-1])
 	}
 	if t.key == "call" && j > 0 && toks[j-1].key == "on" {
 		return true
 	}
-	return looksLikeName(t)
+	if looksLikeName(t) {
+		if j > 0 && !t.breakBefore && afterSystemName(toks[j-1]) {
+			return false // "GitHub Actions", "Stack Overflow"
+		}
+		// A capitalised first word is often an ordinary word ("Sloppy
+		// clocks", "Retrain the model"): at the start, a name is followed
+		// by what a subject is followed by.
+		return j > 0 || t.possessive || (len(toks) > 1 && !toks[1].breakBefore && beginsPredicate(toks[1].key))
+	}
+	return t.possessive && lowerCaseName(toks, j)
 }
+
+// afterSystemName reports whether t is a capitalised system name such as
+// "Kubernetes" or "GitHub".
+func afterSystemName(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.orig)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	return systemNames[t.key]
+}
+
+// systemNames are the systems postmortems name that have roles of their
+// own ("the Kubernetes operator", "GitHub Actions").
+var systemNames = setOf("jenkins", "kafka", "postgres", "postgresql", "redis", "terraform", "kubernetes", "k8s",
+	"pagerduty", "helm", "github", "gitlab", "zoom", "slack", "aws", "gcp", "azure", "datadog",
+	"grafana", "prometheus", "nginx", "envoy", "consul", "vault", "docker", "linux", "mysql",
+	"elasticsearch", "cassandra", "argo", "argocd", "spinnaker", "cloudflare", "okta", "sentry",
+	"opsgenie", "istio", "celery", "sidekiq", "rabbitmq", "etcd", "ansible", "chef", "puppet", "stack")
+
+// roleThings are nouns a role word can modify without naming a person:
+// "the admin role", "the on-call rotation".
+var roleThings = setOf("role", "roles", "account", "accounts", "rights", "access", "console", "panel", "api",
+	"endpoint", "tool", "tools", "ui", "page", "key", "keys", "password", "credentials", "rotation", "rotations",
+	"schedule", "load", "channel", "phone", "app", "handover", "notes", "runbook", "calendar", "policy", "process",
+	"dashboard", "training", "shift", "shifts", "setup", "mode", "user", "users", "loop", "pager")
+
+// predicateStarts are words that follow a sentence's subject.
+var predicateStarts = setOf("should", "could", "would", "must", "might", "will", "can", "was", "is", "were",
+	"are", "has", "had", "have", "did", "didn't", "doesn't", "wasn't", "never", "always", "just", "simply",
+	"to", "and", "keeps", "needs", "made", "only", "also", "then", "finally", "again", "still", "ran", "broke",
+	"took", "forgot", "put", "let", "set", "hit", "cut", "got", "left", "wrote", "went", "saw", "knew", "thought",
+	"does", "do", "shouldn't", "couldn't", "wouldn't", "won't", "may", "already", "literally", "clearly",
+	"obviously", "apparently", "accidentally", "mistakenly", "tests", "pushes", "deploys", "breaks", "ignores",
+	"forgets", "skips", "misses", "merges")
+
+func beginsPredicate(w string) bool {
+	return predicateStarts[w] || isPastOrGerund(w)
+}
+
+// workNouns are things a person makes whose fault, when they are the
+// subject, is the person's: "Ingrid's migration broke logins".
+var workNouns = setOf("change", "changes", "commit", "commits", "deploy", "deployment", "migration", "script", "hotfix",
+	"fix", "push", "pr", "rollout", "config", "edit", "refactor", "query", "bundle", "typo", "command", "merge",
+	"release", "restart", "rollback", "decision", "patch", "code", "update", "upgrade", "cron", "job", "work", "mistake")
 
 func looksLikeName(t token) bool {
 	r, n := utf8.DecodeRuneInString(t.orig)
@@ -90,6 +186,36 @@ func looksLikeName(t token) bool {
 		return false // acronyms like DNS or API are systems
 	}
 	return !notNames[t.key]
+}
+
+func looksInflected(w string) bool {
+	for _, suf := range []string{"ing", "ed", "ly", "tion", "ment", "ness", "ers", "ies"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// thingOwners are lower-case possessors that are not people.
+var thingOwners = setOf("today", "yesterday", "tomorrow", "week", "month", "year", "night", "day",
+	"service", "system", "cluster", "library", "config", "certificate", "provider", "app", "tool",
+	"customer", "customers", "user", "users", "client", "server", "job", "node", "database",
+	"company", "vendor", "it", "one", "other", "each", "who", "that", "what", "else")
+
+var nameLeaders = setOf("of", "to", "by", "with", "was", "is", "that", "because", "from", "for", "on", "and",
+	"but", "blame", "after", "revoke", "remove", "monitor", "watch", "so")
+
+// lowerCaseName reports whether lower-case possessive token j is a name, as
+// chat-style writing has them: not after a determiner, not a thing.
+func lowerCaseName(toks []token, j int) bool {
+	t := toks[j]
+	if thingOwners[t.key] || notNames[t.key] || len(t.key) < 3 {
+		return false
+	}
+	// A name stands at the start of a clause or after a preposition or
+	// verb, not after a determiner or adjective ("the previous version's").
+	return j == 0 || t.breakBefore || nameLeaders[toks[j-1].key] || isDigit(toks[j-1].key[0])
 }
 
 // personSubject reports whether the subject of the phrase starting at token
@@ -118,6 +244,18 @@ func nearestPerson(toks []token, i int) bool {
 		if skipWords[toks[j].key] || isAdverb(toks[j].key) || isDigit(toks[j].key[0]) {
 			continue
 		}
+		// A person's work as the subject: "Ingrid's migration broke logins".
+		if !workNouns[toks[j].key] {
+			return false
+		}
+		for k := j - 1; k >= 0 && k >= j-2; k-- {
+			if toks[k+1].breakBefore {
+				break
+			}
+			if toks[k].possessive {
+				return isPerson(toks, k)
+			}
+		}
 		return false
 	}
 	return false
@@ -130,7 +268,7 @@ func isAdverb(w string) bool {
 // personAfter reports whether a person follows the match within a few
 // words of the same clause ("caused by the product manager").
 func personAfter(toks []token, end int) bool {
-	for j := end; j < len(toks) && j < end+4; j++ {
+	for j := end; j < len(toks) && j < end+5; j++ {
 		if j > end && toks[j].breakBefore {
 			return false
 		}
@@ -139,6 +277,50 @@ func personAfter(toks []token, end int) bool {
 		}
 	}
 	return false
+}
+
+// personNext reports whether the first content word after the match names
+// a person or a person's thing ("root cause: Kwame pushed", "the root cause
+// was the DBA's script"), stepping over copulas, "that" and determiners.
+// Right after the match, a lower-case word followed by a past form is read
+// as a chat-style name ("root cause: aisha force-pushed").
+func personNext(toks []token, end int) bool {
+	steppedDeterminer := false
+	for j := end; j < len(toks) && j < end+6; j++ {
+		k := toks[j].key
+		switch k {
+		case "was", "is", "were", "are", "that", "simply", "just", "really", "clearly", "obviously", "basically", "be":
+			continue
+		case "the", "a", "an", "our", "one", "some", "this", "single", "new", "certain", "its", "their", "his", "her", "my", "your":
+			steppedDeterminer = true
+			continue
+		}
+		if isPerson(toks, j) {
+			return true
+		}
+		if k == "not" || k == "never" || k == "no" {
+			return false
+		}
+		if skipWords[k] {
+			continue // "the release manager", "the on-call engineer"
+		}
+		if j+1 < len(toks) && toks[j+1].possessive && !toks[j+1].breakBefore && isPerson(toks, j+1) {
+			return true // "the on-call engineer's", "the intern's"
+		}
+		if !steppedDeterminer && !notNames[k] && !thingOwners[k] && !skipWords[k] && j+1 < len(toks) && !toks[j+1].breakBefore && isPastOrGerund(toks[j+1].key) {
+			r, _ := utf8.DecodeRuneInString(toks[j].orig)
+			return unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0])
+		}
+		return false
+	}
+	return false
+}
+
+func isPastOrGerund(w string) bool {
+	if base, ok := irregularForms[w]; ok {
+		return base != "be" && base != "have" && base != "do"
+	}
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
 // personPossessor reports whether a person's possessive comes shortly
@@ -159,6 +341,41 @@ func personPossessor(toks []token, i int) bool {
 func personInSentence(toks []token) bool {
 	for j := range toks {
 		if isPerson(toks, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// negatedBefore reports whether a negation or contrast comes shortly before
+// token i in the same clause.
+func negatedBefore(toks []token, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-6; j-- {
+		if toks[j+1].breakBefore {
+			return false
+		}
+		if k := toks[j].key; negators[k] && !(k == "call" && j > 0 && toks[j-1].key == "on") {
+			return true
+		}
+		if clauseStops[toks[j].key] {
+			return false
+		}
+	}
+	return false
+}
+
+// negatedAfter reports whether the match is denied right after it: "human
+// error was not a factor", "retraining people would not have helped".
+func negatedAfter(toks []token, end int) bool {
+	for j := end; j < len(toks) && j < end+4; j++ {
+		if toks[j].breakBefore {
+			return false
+		}
+		k := toks[j].key
+		if negatedAux[k] {
+			return true
+		}
+		if negatingAux[k] && j+1 < len(toks) && (toks[j+1].key == "not" || toks[j+1].key == "never") {
 			return true
 		}
 	}

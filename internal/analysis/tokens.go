@@ -11,6 +11,9 @@ type token struct {
 	start, end int
 	orig       string // as written, possessive included
 	key        string // lower-case, ’ as ', possessive 's stripped
+	// lemma is set by the language matcher for words a rule may need
+	// (lemmaOf(key)), and is "" for the others.
+	lemma      string
 	possessive bool
 	// breakBefore marks punctuation (comma, colon, parenthesis, dash…)
 	// between this token and the previous one: a clause boundary.

@@ -52,4 +52,7 @@ type Finding struct {
 	Severity   Severity `json:"severity"`
 	Message    string   `json:"message"`
 	Suggestion string   `json:"suggestion"`
+	// Match is the text a language rule matched, as the author wrote it,
+	// so a reader sees which words the finding is about.
+	Match string `json:"match,omitempty"`
 }
