@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +19,8 @@ type ActionItem struct {
 	// Due is an ISO date (YYYY-MM-DD), empty when none was given.
 	Due      string `json:"due,omitempty"`
 	Priority string `json:"priority,omitempty"`
-	// Type is prevent, detect, mitigate or process, empty when not given.
+	// Type is prevent, detect, mitigate, process or other, empty when not
+	// given.
 	Type string `json:"type,omitempty"`
 	// IssueRef is "#123" or an issue URL, empty when none is linked yet.
 	IssueRef string `json:"issue_ref,omitempty"`
@@ -37,17 +39,18 @@ func (a ActionItem) OwnerIsUser() bool {
 }
 
 // ActionItemTypes are the accepted values of ActionItem.Type.
-var ActionItemTypes = []string{"prevent", "detect", "mitigate", "process"}
+var ActionItemTypes = []string{"prevent", "detect", "mitigate", "process", "other"}
 
 var typeAliases = map[string]string{
 	"prevent": "prevent", "prevention": "prevent", "preventive": "prevent",
 	"detect": "detect", "detection": "detect",
 	"mitigate": "mitigate", "mitigation": "mitigate",
 	"process": "process",
+	"other":   "other", "misc": "other", "miscellaneous": "other",
 }
 
 // ParseActionItems reads the action items of a postmortem. src may be a
-// whole document (the section is found by cfg.RequiredSections, falling
+// whole document (the section is found by cfg's sections, falling
 // back to the default names) or just the section's body. Items it cannot
 // read become action-item-unreadable findings, never silent skips.
 func ParseActionItems(file string, src []byte, cfg Config) ([]ActionItem, []Finding) {
@@ -55,14 +58,14 @@ func ParseActionItems(file string, src []byte, cfg Config) ([]ActionItem, []Find
 		return nil, []Finding{f}
 	}
 	doc, _ := parseDocument(src)
-	specs := cfg.RequiredSections
+	specs := cfg.sections()
 	if findSpec(specs, actionItemsName) == nil {
 		specs = DefaultSections()
 	}
 	heads := collectHeadings(doc, specs)
 	from, to := 0, len(doc.body())
 	for i, h := range heads {
-		if h.spec != nil && h.spec.Name == actionItemsName {
+		if len(h.specs) > 0 && slices.ContainsFunc(h.specs, func(si int) bool { return specs[si].Name == actionItemsName }) {
 			from, to = h.contentStart, sectionEnd(heads, i, len(doc.body()))
 			break
 		}
@@ -174,11 +177,16 @@ func setField(item *ActionItem, key, val string, start int, fs *findingSink) boo
 	}
 	switch {
 	case strings.HasPrefix(key, "owner") || strings.HasPrefix(key, "assignee"):
-		item.Owner = strings.Fields(val)[0]
+		owner := strings.Fields(val)[0]
+		if issueRefRE.MatchString(owner) {
+			item.IssueRef = owner // ownership tracked in a linked issue or pull request
+			return true
+		}
+		item.Owner = owner
 	case strings.HasPrefix(key, "due") || key == "deadline":
 		if _, err := time.Parse(time.DateOnly, val); err != nil {
 			fs.add(start, RuleActionItemBad, SeverityError,
-				fmt.Sprintf("Due date %q is not an ISO date (YYYY-MM-DD).", val), "Write the due date as YYYY-MM-DD, for example 2026-12-15.")
+				fmt.Sprintf("%s: the due date %q is not an ISO date (YYYY-MM-DD).", itemName(item), val), "Write the due date as YYYY-MM-DD, for example 2026-12-15.")
 			return false
 		}
 		item.Due = val
@@ -188,7 +196,7 @@ func setField(item *ActionItem, key, val string, start int, fs *findingSink) boo
 		t, ok := typeAliases[strings.ToLower(val)]
 		if !ok {
 			fs.add(start, RuleActionItemBad, SeverityError,
-				fmt.Sprintf("Action item type %q is not one of %s.", val, strings.Join(ActionItemTypes, ", ")), "Use prevent, detect, mitigate or process.")
+				fmt.Sprintf("%s: the type %q is not one of %s.", itemName(item), val, strings.Join(ActionItemTypes, ", ")), "Use prevent, detect, mitigate, process or other.")
 			return false
 		}
 		item.Type = t
@@ -196,6 +204,15 @@ func setField(item *ActionItem, key, val string, start int, fs *findingSink) boo
 		item.IssueRef = val
 	}
 	return true
+}
+
+// itemName names an action item in a finding: its title when it has one
+// so far (a table's title column may come later).
+func itemName(item *ActionItem) string {
+	if t := strings.TrimSpace(item.Title); t != "" {
+		return fmt.Sprintf("Action item %q", t)
+	}
+	return "An action item"
 }
 
 func isBlankValue(v string) bool {
@@ -208,15 +225,26 @@ func isBlankValue(v string) bool {
 
 func finishItem(item ActionItem, start int, ok bool, fs *findingSink) (ActionItem, bool) {
 	if item.Title == "" {
-		fs.add(start, RuleActionItemBad, SeverityError, "This action item has no title.", "Start the item with what will be done.")
+		var read []string
+		for _, kv := range [][2]string{{"owner", item.Owner}, {"due", item.Due}, {"priority", item.Priority}, {"issue", item.IssueRef}} {
+			if kv[1] != "" {
+				read = append(read, kv[0]+" "+kv[1])
+			}
+		}
+		msg := "This action item has no title."
+		if len(read) > 0 {
+			msg = fmt.Sprintf("This action item has no title, only %s.", strings.Join(read, ", "))
+		}
+		fs.add(start, RuleActionItemBad, SeverityError, msg, "Start the item with what will be done.")
 		return ActionItem{}, false
 	}
 	if !ok {
 		return ActionItem{}, false
 	}
-	if item.Owner == "" {
+	// A linked issue or pull request is where ownership is tracked.
+	if item.Owner == "" && item.IssueRef == "" {
 		fs.add(start, RuleActionItemNoOwner, SeverityError,
-			fmt.Sprintf("Action item %q has no owner.", item.Title), "Add an owner, for example (owner: @sre-team) or @login.")
+			fmt.Sprintf("Action item %q has no owner and no linked issue or pull request.", item.Title), "Add an owner, for example (owner: @sre-team) or @login, or link the issue that tracks it (#123).")
 	}
 	return item, true
 }
@@ -234,7 +262,7 @@ func columnKind(header string) string {
 		return "priority"
 	case "type", "kind", "category":
 		return "type"
-	case "issue", "tracking", "ticket", "link", "issue link", "tracking issue":
+	case "issue", "tracking", "ticket", "link", "issue link", "tracking issue", "bug", "bugs", "pr", "pull request", "issue pr", "reference", "ref":
 		return "issue"
 	case "status", "done", "state":
 		return "status"
@@ -252,7 +280,7 @@ func tableActionItems(doc *document, t *east.Table, src []byte, fs *findingSink)
 			}
 			if !contains(cols, "title") {
 				fs.add(nodeStart(t), RuleActionItemBad, SeverityError,
-					"This action item table has no Action column.", "Name the first column Action (or Task) and add Owner and Due columns.")
+					fmt.Sprintf("This action item table has no Action column (its columns: %s).", headerList(row, src)), "Name the first column Action (or Task) and add Owner and Due columns.")
 				return nil
 			}
 			continue
@@ -284,6 +312,14 @@ func tableActionItems(doc *document, t *east.Table, src []byte, fs *findingSink)
 		}
 	}
 	return items
+}
+
+func headerList(row ast.Node, src []byte) string {
+	var names []string
+	for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+		names = append(names, fmt.Sprintf("%q", strings.TrimSpace(inlineString(c, src))))
+	}
+	return strings.Join(names, ", ")
 }
 
 func isDoneValue(v string) bool {

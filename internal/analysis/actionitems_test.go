@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,5 +78,40 @@ func TestParseActionItemsAcceptsSectionBodyAlone(t *testing.T) {
 	items, findings := ParseActionItems("pm.md", []byte("- [ ] Add a canary stage @acme/release\n"), Config{})
 	if len(findings) != 0 || len(items) != 1 || items[0].Owner != "@acme/release" || items[0].Line != 1 {
 		t.Fatalf("items %+v findings %+v", items, findings)
+	}
+}
+
+// Items as teams track them: ownership in a linked issue or pull request,
+// the type "other", and unreadable items that say what could not be read.
+func TestActionItemsAsPeopleTrackThem(t *testing.T) {
+	tests := []struct {
+		name, section string
+		rule          string // "" for no finding
+		message       string // part of the finding's message
+	}{
+		{"linked issue in a list", "- [ ] Alert on saturation (#2290)", "", ""},
+		{"linked pull request URL", "- [ ] Alert on saturation https://github.com/acme/shop/pull/12", "", ""},
+		{"issue in the owner column", "| Action | Owner |\n|---|---|\n| Refuse empty manifests | #402 |", "", ""},
+		{"bug column", "| Action Item | Type | Bug |\n|---|---|---|\n| Write a runbook | other | #814 |", "", ""},
+		{"type other", "- [ ] Write a runbook (owner: @sre, type: other)", "", ""},
+		{"no owner, no link", "- [ ] Write a runbook (due: 2026-12-01)", RuleActionItemNoOwner, "no owner and no linked issue"},
+		{"bad date names the item", "- [ ] Write a runbook (owner: @sre, due: next week)", RuleActionItemBad, `Action item "Write a runbook": the due date "next week"`},
+		{"bad type names the item", "- [ ] Write a runbook (owner: @sre, type: blame)", RuleActionItemBad, `Action item "Write a runbook": the type "blame"`},
+		{"no title names what was read", "- [ ] (owner: @kim, due: 2026-01-01)", RuleActionItemBad, "only owner @kim, due 2026-01-01"},
+		{"table without action column names its columns", "| Owner | Due |\n|---|---|\n| @kim | 2026-01-01 |", RuleActionItemBad, `its columns: "Owner", "Due"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, findings := ParseActionItems("pm.md", []byte("## Action Items\n\n"+tt.section+"\n"), Config{})
+			if tt.rule == "" {
+				if len(findings) != 0 || len(items) != 1 {
+					t.Fatalf("items %+v, findings %+v; want one item and no finding", items, findings)
+				}
+				return
+			}
+			if len(findings) != 1 || findings[0].Rule != tt.rule || !strings.Contains(findings[0].Message, tt.message) {
+				t.Fatalf("findings %+v, want one %s saying %q", findings, tt.rule, tt.message)
+			}
+		})
 	}
 }

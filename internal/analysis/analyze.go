@@ -26,19 +26,20 @@ func Analyze(file string, src []byte, cfg Config) Result {
 		fs.addAbs(0, RuleFrontMatter, SeverityWarning, "Front matter opens with --- but never closes; it is read as Markdown.", "Close the front matter with a line containing only ---.")
 	}
 	body := doc.body()
-	heads := collectHeadings(doc, cfg.RequiredSections)
+	specs := cfg.sections()
+	heads := collectHeadings(doc, specs)
 	for i, h := range heads {
 		if h.level == 1 && res.Title == "" {
 			res.Title = h.text
 		}
 		name := h.text
-		if h.spec != nil {
-			name = h.spec.Name
+		if len(h.specs) > 0 {
+			name = specs[h.specs[0]].Name
 		}
 		endLine, _ := doc.position(max(sectionEnd(heads, i, len(body))-1, h.start))
 		res.Sections = append(res.Sections, Section{Name: name, Heading: h.text, Level: h.level, Line: h.line, EndLine: endLine})
 	}
-	res.MissingSections = checkSections(doc, heads, cfg, fs, &res.ActionItems)
+	res.MissingSections = checkSections(doc, heads, cfg, specs, fs, &res.ActionItems)
 	comments := judgeLanguage(doc, heads, cfg.Rules, fs)
 	sups := suppressions(doc, comments)
 	kept := fs.findings[:0] // filtered in place: the sink is not used again
@@ -153,10 +154,18 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		} else {
 			hd.contentStart = lineEndOf(src, start)
 		}
-		hd.spec, hd.specKey = sm.matchKey(hd.key)
+		hd.specs = sm.matchKeys(hd.key)
+		for _, si := range hd.specs {
+			hd.specKeys = append(hd.specKeys, sm.keys[si])
+		}
 		heads = append(heads, hd)
 		return ast.WalkSkipChildren, nil
 	})
+	// A document's first heading, at level 1 above deeper ones, is its
+	// title ("# DNS resolution failures"): it names no section.
+	if len(heads) > 1 && heads[0].level == 1 && slices.ContainsFunc(heads[1:], func(h heading) bool { return h.level > 1 }) {
+		heads[0].specs, heads[0].specKeys = nil, nil
+	}
 	return heads
 }
 
@@ -183,9 +192,10 @@ func sectionEnd(heads []heading, i, bodyLen int) int {
 	return bodyLen
 }
 
-// checkSections reports missing, empty and unfilled required sections, the
-// timeline's timestamps and the action items; it returns missing names.
-func checkSections(doc *document, heads []heading, cfg Config, fs *findingSink, items *[]ActionItem) []string {
+// checkSections reports missing, empty and unfilled sections (required
+// ones as errors, recommended ones as warnings), the timeline's timestamps
+// and the action items; it returns the names of missing required sections.
+func checkSections(doc *document, heads []heading, cfg Config, specs []SectionSpec, fs *findingSink, items *[]ActionItem) []string {
 	missing := []string{}
 	placeholders := make(map[string]bool, len(cfg.Placeholders))
 	for _, p := range cfg.Placeholders {
@@ -194,18 +204,32 @@ func checkSections(doc *document, heads []heading, cfg Config, fs *findingSink, 
 		}
 	}
 	body := doc.body()
-	for si := range cfg.RequiredSections {
-		spec := &cfg.RequiredSections[si]
-		hi := -1
+	for si := range specs {
+		spec := &specs[si]
+		required := si < len(cfg.RequiredSections)
+		sev, kind := SeverityError, "required"
+		if !required {
+			sev, kind = SeverityWarning, "recommended"
+		}
+		// The heading that names the section best: where it comes first
+		// among the sections the heading names, then the earliest.
+		hi, rank := -1, 0
 		for i := range heads {
-			if heads[i].spec == spec {
-				hi = i
-				break
+			if r := slices.Index(heads[i].specs, si); r >= 0 && (hi < 0 || r < rank) {
+				hi, rank = i, r
 			}
 		}
 		if hi < 0 {
-			missing = append(missing, spec.Name)
-			fs.addAbs(0, RuleSectionMissing, SeverityError, fmt.Sprintf("The required section %q is missing.", spec.Name),
+			if normalizeName(spec.Name) == "summary" && hasOpeningParagraph(doc, heads) {
+				continue // the untitled opening paragraph is the summary
+			}
+			rule := RuleSectionMissing
+			if required {
+				missing = append(missing, spec.Name)
+			} else {
+				rule = RuleSectionRecommended
+			}
+			fs.addAbs(0, rule, sev, fmt.Sprintf("The %s section %q is missing%s.", kind, spec.Name, headingExamples(spec)),
 				fmt.Sprintf("Add a \"## %s\" heading with its content.", spec.Name))
 			continue
 		}
@@ -214,26 +238,82 @@ func checkSections(doc *document, heads []heading, cfg Config, fs *findingSink, 
 		raw := body[min(h.contentStart, end):end]
 		switch sectionContent(raw, placeholders) {
 		case contentEmpty:
-			fs.add(h.start, RuleSectionEmpty, SeverityError, fmt.Sprintf("The section %q is empty.", spec.Name), "Fill in the section; comments do not count as content.")
+			if len(heads[hi].specs) > 1 || hasSubsections(heads, hi) {
+				break // a combined heading's content may sit in its subsections
+			}
+			fs.add(h.start, RuleSectionEmpty, sev, fmt.Sprintf("The section %s is empty.", quoteHeading(h.text, spec.Name)), "Fill in the section; comments do not count as content.")
 			continue
 		case contentPlaceholder:
-			fs.add(h.start, RuleSectionPlaceholder, SeverityError, fmt.Sprintf("The section %q still holds template placeholder text.", spec.Name), "Replace the prompt with what happened.")
+			fs.add(h.start, RuleSectionPlaceholder, sev, fmt.Sprintf("The section %s still holds template placeholder text.", quoteHeading(h.text, spec.Name)), "Replace the prompt with what happened.")
 			continue
 		}
 		switch normalizeName(spec.Name) {
 		case "timeline":
 			if !hasTimestamp(raw) {
-				fs.add(h.start, RuleTimelineNoTime, SeverityError, "The timeline has no timestamped entry.", "Start entries with a time, such as 09:41 or 2026-03-04 09:41 UTC.")
+				fs.add(h.start, RuleTimelineNoTime, sev, fmt.Sprintf("The timeline (%q) has no timestamped entry.", h.text), "Start entries with a time, such as 09:41 or 2026-03-04 09:41 UTC.")
 			}
 		case normalizeName(actionItemsName):
 			got := parseActionItems(doc, h.contentStart, end, fs)
 			if len(got) == 0 && !hasFindingAfter(fs, h.line, RuleActionItemBad) {
-				fs.add(h.start, RuleActionItemsNone, SeverityError, "The action items section lists no action items.", "List each follow-up as a task: - [ ] What (owner: @login, due: YYYY-MM-DD).")
+				fs.add(h.start, RuleActionItemsNone, sev, fmt.Sprintf("The action items section (%q) lists no action items.", h.text), "List each follow-up as a task: - [ ] What (owner: @login, due: YYYY-MM-DD).")
 			}
 			*items = append(*items, got...)
 		}
 	}
 	return missing
+}
+
+// quoteHeading names a section by the heading its author wrote, and by the
+// policy's name when they differ: "Customer Impact" (Impact).
+func quoteHeading(heading, name string) string {
+	if normalizeName(heading) == normalizeName(name) {
+		return fmt.Sprintf("%q", heading)
+	}
+	return fmt.Sprintf("%q (%s)", heading, name)
+}
+
+// headingExamples lists a few accepted headings for a missing section.
+func headingExamples(spec *SectionSpec) string {
+	if len(spec.Aliases) == 0 {
+		return ""
+	}
+	names := []string{fmt.Sprintf("%q", spec.Name)}
+	for _, a := range spec.Aliases[:min(len(spec.Aliases), 3)] {
+		names = append(names, fmt.Sprintf("%q", a))
+	}
+	return " (no heading such as " + strings.Join(names, ", ") + ")"
+}
+
+// hasSubsections reports whether heading i has deeper headings under it.
+func hasSubsections(heads []heading, i int) bool {
+	return i+1 < len(heads) && heads[i+1].level > heads[i].level
+}
+
+// hasOpeningParagraph reports whether prose comes before the first heading
+// below the title: the untitled opening paragraph many postmortems start
+// with, which is their summary.
+func hasOpeningParagraph(doc *document, heads []heading) bool {
+	body := doc.body()
+	from, to := 0, len(body)
+	k := 0
+	if len(heads) > 0 && heads[0].level == 1 {
+		from = heads[0].contentStart
+		k = 1
+	}
+	if k < len(heads) {
+		to = heads[k].start
+	}
+	if from >= to {
+		return false
+	}
+	for n := doc.root.FirstChild(); n != nil; n = n.NextSibling() {
+		if start := nodeStart(n); start >= from && start < to {
+			if _, ok := n.(*ast.Paragraph); ok && len(bytes.Fields(stripComments(n.Lines().Value(body)))) >= 5 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func hasFindingAfter(fs *findingSink, line int, rule string) bool {
@@ -263,7 +343,7 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 	var hits []languageHit
 	hi := 0
 	var stack []heading
-	sectionKey := ""
+	var sectionKeys []string
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -277,7 +357,7 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 					stack = stack[:len(stack)-1]
 				}
 				stack = append(stack, h)
-				sectionKey = sectionKeyOf(stack)
+				sectionKeys = sectionKeysOf(stack)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.HTMLBlock:
@@ -296,12 +376,13 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 			textStr := judged.String()[start:]
 			bounds = appendSentenceBounds(bounds[:0], textStr)
 			for _, sb := range bounds {
-				hits = m.judge(textStr[sb[0]:sb[1]], sectionKey, hits[:0])
+				hits = m.judge(textStr[sb[0]:sb[1]], sectionKeys, hits[:0])
 				for _, h := range hits {
 					fs.add(b.srcOffset(sb[0]+h.start), h.rule.ID, h.rule.Severity, h.rule.Message, h.rule.Suggestion)
 					last := &fs.findings[len(fs.findings)-1]
 					last.EndLine, last.EndColumn = doc.position(b.srcOffset(sb[0] + h.end))
 					last.Match = matchText(textStr[sb[0]+h.start : sb[0]+h.end])
+					last.Person = h.person
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -324,13 +405,13 @@ func matchText(s string) string {
 	return s
 }
 
-// sectionKeyOf names the section prose belongs to: the innermost heading
-// that is a required section, else the innermost heading.
-func sectionKeyOf(stack []heading) string {
+// sectionKeysOf names the sections prose belongs to: those of the
+// innermost heading that names a known section, else the innermost heading.
+func sectionKeysOf(stack []heading) []string {
 	for i := len(stack) - 1; i >= 0; i-- {
-		if stack[i].spec != nil {
-			return stack[i].specKey
+		if len(stack[i].specKeys) > 0 {
+			return stack[i].specKeys
 		}
 	}
-	return stack[len(stack)-1].key
+	return []string{stack[len(stack)-1].key}
 }

@@ -112,7 +112,7 @@ func TestSectionChecks(t *testing.T) {
 }
 
 func TestHeadingsMatchCaseAndPunctuationInsensitively(t *testing.T) {
-	specs := DefaultSections()
+	specs := append(DefaultSections(), DefaultRecommendedSections()...)
 	tests := map[string]string{
 		"ROOT CAUSE":                           "Root Cause",
 		"Root Cause(s) / Contributing Factors": "Root Cause",

@@ -2,16 +2,26 @@ package analysis
 
 import "fmt"
 
-// DefaultSections are the required sections when a policy names none.
+// DefaultSections are the required sections when a policy names none:
+// what a postmortem cannot do without. The aliases are headings found in
+// published postmortems; a heading names a section when it contains one
+// of them ("Customer Impact", "What caused it?", "Next steps").
 func DefaultSections() []SectionSpec {
 	return []SectionSpec{
-		{Name: "Summary"},
-		{Name: "Impact"},
-		{Name: "Timeline"},
-		{Name: "Root Cause", Aliases: []string{"Root Causes", "Contributing Factors", "Root Cause(s) / Contributing Factors"}},
-		{Name: "Resolution", Aliases: []string{"Resolution & Recovery", "Recovery"}},
-		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Follow-ups"}},
-		{Name: "Lessons Learned"},
+		{Name: "Summary", Aliases: []string{"TL;DR", "TLDR", "Overview", "What happened", "Synopsis", "Description"}},
+		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius"}},
+		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong"}},
+		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention"}},
+	}
+}
+
+// DefaultRecommendedSections are the sections a postmortem should have; a
+// missing one is a warning.
+func DefaultRecommendedSections() []SectionSpec {
+	return []SectionSpec{
+		{Name: "Timeline", Aliases: []string{"Chronology", "Sequence of events", "Time line"}},
+		{Name: "Resolution", Aliases: []string{"Resolution & Recovery", "Recovery", "Mitigation", "How did we fix it", "How we fixed it", "Remediation", "Fix", "Workaround", "Response"}},
+		{Name: "Lessons Learned", Aliases: []string{"Lessons", "Learnings", "Takeaways", "What went well", "What we learned", "Where we got lucky", "What could be improved", "Retrospective"}},
 	}
 }
 
@@ -23,5 +33,5 @@ func DefaultConfig() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("default config: %w", err)
 	}
-	return Config{RequiredSections: DefaultSections(), Rules: rules}, nil
+	return Config{RequiredSections: DefaultSections(), RecommendedSections: DefaultRecommendedSections(), Rules: rules}, nil
 }

@@ -28,14 +28,15 @@ func newLanguageMatcher(rules []Rule) *languageMatcher {
 			m.patterns = append(m.patterns, r)
 		}
 		for _, words := range r.phrases {
-			m.index[words[0]] = append(m.index[words[0]], phraseRef{rule: r, words: words})
+			first := lemmaOfWord(words[0])
+			m.index[first] = append(m.index[first], phraseRef{rule: r, words: words})
 			for _, w := range words {
-				needed[w] = true
+				needed[lemmaOfWord(w)] = true
 			}
 		}
 		for _, words := range r.near {
 			for _, w := range words {
-				needed[w] = true
+				needed[lemmaOfWord(w)] = true
 			}
 		}
 		for w := range r.followedBy {
@@ -57,15 +58,26 @@ func newLanguageMatcher(rules []Rule) *languageMatcher {
 	return m
 }
 
-// languageHit is one rule match: byte offsets within the sentence.
+// languageHit is one rule match: byte offsets within the sentence, and
+// the words naming the person it is about, if the rule needs one.
 type languageHit struct {
 	rule       *compiledRule
 	start, end int
+	person     string
 }
 
-// judge returns the rule matches in one sentence of the given section
-// (sectionKey is the normalised section name).
-func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit) []languageHit {
+// personText is token p as written ("the on-call" keeps its role word
+// only), or "" when p < 0.
+func personText(toks []token, p int) string {
+	if p < 0 {
+		return ""
+	}
+	return toks[p].orig
+}
+
+// judge returns the rule matches in one sentence of the given sections
+// (normalised section names; a heading may name several).
+func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []languageHit) []languageHit {
 	m.toks = appendTokens(m.toks[:0], sentence, m.keys)
 	toks := m.toks
 	if len(toks) == 0 {
@@ -88,26 +100,31 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 			if end > len(toks) || !wordsMatch(toks[i:end], ref.words) {
 				continue
 			}
-			if m.lastEnd[ref.rule.idx] > i || !ref.rule.appliesIn(sectionKey) {
+			if m.lastEnd[ref.rule.idx] > i || !ref.rule.appliesIn(sectionKeys) {
 				continue
 			}
-			if !ref.rule.contextAllows(sentence, toks, i, end) {
+			ok, p := ref.rule.contextAllows(sentence, toks, i, end)
+			if !ok {
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
-			hits = append(hits, languageHit{rule: ref.rule, start: toks[i].start, end: toks[end-1].end})
+			hits = append(hits, languageHit{rule: ref.rule, start: toks[i].start, end: toks[end-1].end, person: personText(toks, p)})
 		}
 	}
 	for _, r := range m.patterns {
-		if !r.appliesIn(sectionKey) || (r.mustContain != "" && !strings.Contains(sentence, r.mustContain)) {
+		if !r.appliesIn(sectionKeys) || (r.mustContain != "" && !strings.Contains(sentence, r.mustContain)) {
 			continue
 		}
 		for _, loc := range r.re.FindAllStringIndex(sentence, -1) {
 			i, end := tokenSpan(toks, loc[0], loc[1])
-			if i >= end || !r.contextAllows(sentence, toks, i, end) {
+			if i >= end {
 				continue
 			}
-			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1]})
+			ok, p := r.contextAllows(sentence, toks, i, end)
+			if !ok {
+				continue
+			}
+			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1], person: personText(toks, p)})
 		}
 	}
 	return hits
@@ -115,7 +132,11 @@ func (m *languageMatcher) judge(sentence, sectionKey string, hits []languageHit)
 
 func wordsMatch(toks []token, words []string) bool {
 	for k, w := range words {
-		if toks[k].lemma != w {
+		if w[0] == '=' {
+			if toks[k].key != w[1:] {
+				return false
+			}
+		} else if toks[k].lemma != w {
 			return false
 		}
 		// A clause break inside a phrase ("should, have") is not the phrase.
@@ -140,43 +161,69 @@ func tokenSpan(toks []token, from, to int) (int, int) {
 }
 
 // contextAllows applies the rule's word exceptions, nearby words, negation
-// and subject requirement to a match covering tokens [i, end).
-func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) bool {
+// and subject requirement to a match covering tokens [i, end). It returns
+// whether the match counts and the token of the person it is about (-1
+// when the rule needs none).
+func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) (bool, int) {
 	for j := end; c.followedBy != nil && j < len(toks) && j < end+c.followedWithin && !toks[j].breakBefore; j++ {
 		if c.followedBy[toks[j].lemma] {
-			return false
+			return false, -1
 		}
 	}
 	if c.precededBy != nil && i > 0 && !toks[i].breakBefore && c.precededBy[toks[i-1].lemma] {
-		return false
+		return false, -1
+	}
+	if c.atClauseStart && !clauseStart(toks, i) {
+		return false, -1
 	}
 	if quoted(sentence, toks, i, end) {
-		return false // a word mentioned, not used: `we avoid "human error"`
+		return false, -1 // a word mentioned, not used: `we avoid "human error"`
 	}
 	if len(c.near) > 0 && !c.nearMatch(toks, i, end) {
-		return false
+		return false, -1
 	}
 	switch c.negation {
 	case NegationBlock:
 		if negatedBefore(toks, i) || negatedAfter(toks, end) {
-			return false
+			return false, -1
 		}
 	case NegationRequire:
 		if !negatedBefore(toks, i) {
-			return false
+			return false, -1
 		}
 	}
+	p := -1
 	switch c.subject {
 	case SubjectPerson:
-		return personSubject(toks, i)
+		p = personSubject(toks, i)
 	case SubjectPersonAfter:
-		return personAfter(toks, end)
+		p = personAfter(toks, end)
 	case SubjectPersonPossessor:
-		return personPossessor(toks, i)
+		p = personPossessor(toks, i)
 	case SubjectPersonInSentence:
-		return personInSentence(toks)
+		p = personInSentence(toks)
 	case SubjectPersonNext:
-		return personNext(toks, end)
+		p = personNext(toks, end)
+	default:
+		return true, -1
+	}
+	return p >= 0, p
+}
+
+// clauseStart reports whether token i begins a sentence or a clause,
+// after any timestamp.
+func clauseStart(toks []token, i int) bool {
+	if i == 0 || toks[i].breakBefore {
+		return true
+	}
+	switch toks[i-1].key {
+	case "that", "but", "and", "because":
+		return true
+	}
+	for j := 0; j < i; j++ {
+		if !isDigit(toks[j].key[0]) {
+			return false
+		}
 	}
 	return true
 }

@@ -44,6 +44,9 @@ type Rule struct {
 	// match innocent, "require" makes it count only when negated ("the diff
 	// was not read by the reviewer"), "ignore" disregards negation.
 	Negation string `yaml:"negation,omitempty" json:"negation,omitempty"`
+	// AtClauseStart makes a phrase count only at the start of a sentence or
+	// clause ("Had the approver looked…", "…, but had anyone checked").
+	AtClauseStart bool `yaml:"at_clause_start,omitempty" json:"at_clause_start,omitempty"`
 	// Sections limits the rule to these sections; ExemptSections excludes
 	// sections. Both use the canonical section names or heading texts.
 	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`

@@ -158,6 +158,7 @@ type compiledRule struct {
 	nearWithin     int
 	negation       string
 	followedWithin int
+	atClauseStart  bool
 	idx            int
 }
 
@@ -228,6 +229,7 @@ func compileRule(r Rule) (*compiledRule, error) {
 	}
 	c.followedBy = wordSet(r.UnlessFollowedBy)
 	c.followedWithin = max(r.UnlessFollowedWithin, 1)
+	c.atClauseStart = r.AtClauseStart
 	c.precededBy = wordSet(r.UnlessPrecededBy)
 	c.sections = nameSet(r.Sections)
 	c.exemptSections = nameSet(r.ExemptSections)
@@ -271,22 +273,42 @@ func compileRules(rules []Rule) []*compiledRule {
 	return out
 }
 
-// appliesIn reports whether the rule judges text in the section whose
-// normalised name is key.
-func (c *compiledRule) appliesIn(key string) bool {
-	if len(c.sections) > 0 && !c.sections[key] {
-		return false
+// appliesIn reports whether the rule judges text under a heading that
+// names the sections keys (normalised names).
+func (c *compiledRule) appliesIn(keys []string) bool {
+	in := len(c.sections) == 0
+	for _, k := range keys {
+		if c.exemptSections[k] {
+			return false
+		}
+		in = in || c.sections[k]
 	}
-	return !c.exemptSections[key]
+	return in
 }
 
-// phraseWords returns the lemmas of a phrase's words.
+// phraseWords returns the lemmas of a phrase's words; a word written with
+// a leading "=" must match exactly as written ("=had" is not "has").
 func phraseWords(p string) []string {
 	var words []string
-	for _, t := range tokenize(p) {
-		words = append(words, lemmaOf(t.key))
+	for f := range strings.FieldsSeq(p) {
+		exact := strings.HasPrefix(f, "=")
+		for _, t := range tokenize(strings.TrimPrefix(f, "=")) {
+			if exact {
+				words = append(words, "="+t.key)
+			} else {
+				words = append(words, lemmaOf(t.key))
+			}
+		}
 	}
 	return words
+}
+
+// lemmaOfWord is the lemma a phrase word is indexed and filtered by.
+func lemmaOfWord(w string) string {
+	if strings.HasPrefix(w, "=") {
+		return lemmaOf(w[1:])
+	}
+	return w
 }
 
 // wordSet holds words by lemma.

@@ -45,14 +45,26 @@ func TestParseRulesRejectsBadRuleFiles(t *testing.T) {
 	}
 }
 
-func TestDefaultConfigRequiresTheSevenSections(t *testing.T) {
+func TestDefaultConfigRequiresFourSectionsAndRecommendsThree(t *testing.T) {
 	cfg := defaultConfig(t)
-	if len(cfg.RequiredSections) != 7 || len(cfg.Rules) == 0 {
-		t.Fatalf("config: %d sections, %d rules", len(cfg.RequiredSections), len(cfg.Rules))
+	if len(cfg.RequiredSections) != 4 || len(cfg.RecommendedSections) != 3 || len(cfg.Rules) == 0 {
+		t.Fatalf("config: %d required, %d recommended sections, %d rules", len(cfg.RequiredSections), len(cfg.RecommendedSections), len(cfg.Rules))
 	}
 	res := Analyze("empty.md", []byte("# Nothing here\n"), cfg)
-	if len(res.MissingSections) != 7 || res.MissingSections[3] != "Root Cause" {
+	if len(res.MissingSections) != 4 || res.MissingSections[2] != "Root Cause" {
 		t.Errorf("missing = %v", res.MissingSections)
+	}
+	var errs, warns int
+	for _, f := range res.Findings {
+		switch {
+		case f.Rule == RuleSectionMissing && f.Severity == SeverityError:
+			errs++
+		case f.Rule == RuleSectionRecommended && f.Severity == SeverityWarning:
+			warns++
+		}
+	}
+	if errs != 4 || warns != 3 {
+		t.Errorf("%d missing-section errors and %d warnings, want 4 and 3: %+v", errs, warns, res.Findings)
 	}
 }
 

@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"bytes"
+	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -14,8 +16,11 @@ type heading struct {
 	line         int
 	start        int // body offset of the heading's first line
 	contentStart int // body offset after the heading
-	spec         *SectionSpec
-	key, specKey string // normalised heading text and spec name
+	// specs are the sections the heading satisfies, best first (indexes
+	// into the analysis' section list); specKeys are their normalised names.
+	specs    []int
+	specKeys []string
+	key      string // normalised heading text
 }
 
 // normalizeName lower-cases, turns punctuation into spaces and collapses
@@ -59,54 +64,98 @@ func isNormalName(s string) bool {
 	return true
 }
 
-// matchSection finds the spec a heading names: exact match on the name or
-// an alias, or an alias/name followed by more words ("Root Cause(s) /
-// Contributing Factors").
+// matchSection finds the first spec a heading names (see matchKeys).
 func matchSection(specs []SectionSpec, headingText string) *SectionSpec {
-	return newSectionMatcher(specs).match(headingText)
+	m := newSectionMatcher(specs)
+	if idx := m.matchKeys(normalizeName(headingText)); len(idx) > 0 {
+		return &specs[idx[0]]
+	}
+	return nil
 }
 
-// sectionMatcher holds the normalised names of each spec.
+// sectionMatcher holds each spec's names as lemma sequences.
 type sectionMatcher struct {
 	specs []SectionSpec
-	names [][]string
+	keys  []string     // each spec's normalised name
+	names [][][]string // per spec: name and aliases, as lemmas of their words
 }
 
 func newSectionMatcher(specs []SectionSpec) *sectionMatcher {
-	m := &sectionMatcher{specs: specs, names: make([][]string, len(specs))}
+	m := &sectionMatcher{specs: specs, keys: make([]string, len(specs)), names: make([][][]string, len(specs))}
 	for i := range specs {
-		m.names[i] = specNames(&specs[i])
+		m.keys[i] = normalizeName(specs[i].Name)
+		for _, n := range specNames(&specs[i]) {
+			if words := headingLemmas(n); len(words) > 0 {
+				m.names[i] = append(m.names[i], words)
+			}
+		}
 	}
 	return m
 }
 
-func (m *sectionMatcher) match(headingText string) *SectionSpec {
-	spec, _ := m.matchKey(normalizeName(headingText))
-	return spec
+// headingLemmas splits a normalised heading into words with plurals folded
+// ("Causes" ~ "cause"). Headings are short and exact: no deeper stemming,
+// so "Impactful" does not name Impact.
+func headingLemmas(normalized string) []string {
+	var out []string
+	for w := range strings.FieldsSeq(normalized) {
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+			w = w[:len(w)-1]
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
-// matchKey is match for an already normalised heading h; it also returns
-// the spec's normalised name.
-func (m *sectionMatcher) matchKey(h string) (*SectionSpec, string) {
-	specs := m.specs
+// matchKeys returns the specs a normalised heading satisfies, best first:
+// a heading names a section when its words contain the section's name or
+// an alias as a word sequence, in any inflection ("Customer Impact", "What
+// caused it?", "Recovery and Takeaways" names two sections). The spec
+// whose name or alias starts earliest in the heading comes first; an exact
+// heading wins outright.
+func (m *sectionMatcher) matchKeys(h string) []int {
 	if h == "" {
-		return nil, ""
+		return nil
 	}
-	for i := range specs {
+	words := headingLemmas(h)
+	type hit struct{ spec, at, exact int }
+	var hits []hit
+	for i := range m.specs {
+		best := -1
+		exact := 1
 		for _, n := range m.names[i] {
-			if h == n {
-				return &specs[i], m.names[i][0]
+			if at := indexWords(words, n); at >= 0 && (best < 0 || at < best || len(n) == len(words)) {
+				best = at
+				if len(n) == len(words) {
+					exact = 0
+				}
 			}
 		}
-	}
-	for i := range specs {
-		for _, n := range m.names[i] {
-			if n != "" && len(h) > len(n) && h[len(n)] == ' ' && strings.HasPrefix(h, n) {
-				return &specs[i], m.names[i][0]
-			}
+		if best >= 0 {
+			hits = append(hits, hit{i, best, exact})
 		}
 	}
-	return nil, ""
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if c := cmp.Compare(a.exact, b.exact); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.at, b.at)
+	})
+	out := make([]int, len(hits))
+	for k, h := range hits {
+		out[k] = h.spec
+	}
+	return out
+}
+
+// indexWords returns where seq occurs in words, or -1.
+func indexWords(words, seq []string) int {
+	for i := 0; i+len(seq) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(seq)], seq) {
+			return i
+		}
+	}
+	return -1
 }
 
 func specNames(s *SectionSpec) []string {

@@ -221,7 +221,7 @@ func lowerCaseName(toks []token, j int) bool {
 // personSubject reports whether the subject of the phrase starting at token
 // i is a person: the nearest content word before it in the same clause, or
 // the word a "who" clause hangs on ("the engineer who wrote it forgot").
-func personSubject(toks []token, i int) bool {
+func personSubject(toks []token, i int) int {
 	for j := i - 1; j >= 0; j-- {
 		if toks[j+1].breakBefore || clauseStops[toks[j].key] {
 			break
@@ -233,32 +233,40 @@ func personSubject(toks []token, i int) bool {
 	return nearestPerson(toks, i)
 }
 
-func nearestPerson(toks []token, i int) bool {
+func nearestPerson(toks []token, i int) int {
 	for j := i - 1; j >= 0; j-- {
 		if toks[j+1].breakBefore || clauseStops[toks[j].key] {
-			return false
+			return -1
 		}
 		if isPerson(toks, j) {
-			return true
+			return j
 		}
 		if skipWords[toks[j].key] || isAdverb(toks[j].key) || isDigit(toks[j].key[0]) {
 			continue
 		}
 		// A person's work as the subject: "Ingrid's migration broke logins".
 		if !workNouns[toks[j].key] {
-			return false
+			return -1
 		}
 		for k := j - 1; k >= 0 && k >= j-2; k-- {
 			if toks[k+1].breakBefore {
 				break
 			}
 			if toks[k].possessive {
-				return isPerson(toks, k)
+				return personAt(toks, k)
 			}
 		}
-		return false
+		return -1
 	}
-	return false
+	return -1
+}
+
+// personAt is k when token k names a person, else -1.
+func personAt(toks []token, k int) int {
+	if isPerson(toks, k) {
+		return k
+	}
+	return -1
 }
 
 func isAdverb(w string) bool {
@@ -267,16 +275,16 @@ func isAdverb(w string) bool {
 
 // personAfter reports whether a person follows the match within a few
 // words of the same clause ("caused by the product manager").
-func personAfter(toks []token, end int) bool {
+func personAfter(toks []token, end int) int {
 	for j := end; j < len(toks) && j < end+5; j++ {
 		if j > end && toks[j].breakBefore {
-			return false
+			return -1
 		}
 		if isPerson(toks, j) {
-			return true
+			return j
 		}
 	}
-	return false
+	return -1
 }
 
 // personNext reports whether the first content word after the match names
@@ -284,7 +292,7 @@ func personAfter(toks []token, end int) bool {
 // was the DBA's script"), stepping over copulas, "that" and determiners.
 // Right after the match, a lower-case word followed by a past form is read
 // as a chat-style name ("root cause: aisha force-pushed").
-func personNext(toks []token, end int) bool {
+func personNext(toks []token, end int) int {
 	steppedDeterminer := false
 	for j := end; j < len(toks) && j < end+6; j++ {
 		k := toks[j].key
@@ -296,24 +304,27 @@ func personNext(toks []token, end int) bool {
 			continue
 		}
 		if isPerson(toks, j) {
-			return true
+			return j
 		}
 		if k == "not" || k == "never" || k == "no" {
-			return false
+			return -1
 		}
 		if skipWords[k] {
 			continue // "the release manager", "the on-call engineer"
 		}
 		if j+1 < len(toks) && toks[j+1].possessive && !toks[j+1].breakBefore && isPerson(toks, j+1) {
-			return true // "the on-call engineer's", "the intern's"
+			return j + 1 // "the on-call engineer's", "the intern's"
 		}
 		if !steppedDeterminer && !notNames[k] && !thingOwners[k] && !skipWords[k] && j+1 < len(toks) && !toks[j+1].breakBefore && isPastOrGerund(toks[j+1].key) {
 			r, _ := utf8.DecodeRuneInString(toks[j].orig)
-			return unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0])
+			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) {
+				return j
+			}
+			return -1
 		}
-		return false
+		return -1
 	}
-	return false
+	return -1
 }
 
 func isPastOrGerund(w string) bool {
@@ -325,26 +336,26 @@ func isPastOrGerund(w string) bool {
 
 // personPossessor reports whether a person's possessive comes shortly
 // before the match ("Priya's fault", "the operator's negligence").
-func personPossessor(toks []token, i int) bool {
+func personPossessor(toks []token, i int) int {
 	for j := i - 1; j >= 0 && j >= i-3; j-- {
 		if toks[j+1].breakBefore {
-			return false
+			return -1
 		}
 		if toks[j].possessive {
-			return isPerson(toks, j)
+			return personAt(toks, j)
 		}
 	}
-	return false
+	return -1
 }
 
 // personInSentence reports whether any word of the sentence names a person.
-func personInSentence(toks []token) bool {
+func personInSentence(toks []token) int {
 	for j := range toks {
 		if isPerson(toks, j) {
-			return true
+			return j
 		}
 	}
-	return false
+	return -1
 }
 
 // negatedBefore reports whether a negation or contrast comes shortly before

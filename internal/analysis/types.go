@@ -2,6 +2,8 @@
 // language and action items. It is pure: text and a Config in, findings out.
 package analysis
 
+import "slices"
+
 // Severity ranks a finding. "error" fails an enforcing check; "warning" and
 // "info" are reported but never fail it on their own.
 type Severity string
@@ -12,8 +14,9 @@ const (
 	SeverityInfo    Severity = "info"
 )
 
-// SectionSpec names a required section and the headings accepted for it.
-// Matching is case- and punctuation-insensitive.
+// SectionSpec names a section and the headings accepted for it. A heading
+// names the section when its words contain the name or an alias, ignoring
+// case, punctuation and inflection ("Customer Impact" names "Impact").
 type SectionSpec struct {
 	Name    string   `yaml:"name" json:"name"`
 	Aliases []string `yaml:"aliases,omitempty" json:"aliases,omitempty"`
@@ -29,8 +32,12 @@ type RuleOverrides struct {
 
 // Config is everything one analysis run needs.
 type Config struct {
-	// RequiredSections must be present, non-empty and no longer placeholder text.
+	// RequiredSections must be present, non-empty and no longer placeholder
+	// text; a missing one is an error.
 	RequiredSections []SectionSpec
+	// RecommendedSections are checked the same way, but a missing or empty
+	// one is a warning.
+	RecommendedSections []SectionSpec
 	// Rules are the language rules in force (defaults with overrides applied).
 	Rules []Rule
 	// Placeholders are template prompt texts; a section whose only content is
@@ -55,4 +62,15 @@ type Finding struct {
 	// Match is the text a language rule matched, as the author wrote it,
 	// so a reader sees which words the finding is about.
 	Match string `json:"match,omitempty"`
+	// Person is the word naming the person the finding is about, when the
+	// rule looks for one ("Alex", "on-call", "@kim").
+	Person string `json:"person,omitempty"`
+}
+
+// sections lists the required sections, then the recommended ones.
+func (c Config) sections() []SectionSpec {
+	if len(c.RecommendedSections) == 0 {
+		return c.RequiredSections
+	}
+	return append(slices.Clone(c.RequiredSections), c.RecommendedSections...)
 }

@@ -60,11 +60,12 @@ func TestTextFormatListsFindingsWithSuggestionsAndSummary(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{
-		"testdata/blameful.md:14:14 error person-fault: A person is made the subject of a fault.\n    suggestion: Make the system the subject",
-		"testdata/blameful.md:18:20 error human-error:",
+		"testdata/blameful.md:14:14 error person-fault: A person is made the subject of a fault.\n    matched: \"broke\" (about \"Alex\")\n    suggestion: Make the system the subject",
+		"testdata/blameful.md:18:20 error human-error: \"Human error\" and fault words name a person as the cause and end the inquiry.\n    matched: \"human error\"\n",
 		"testdata/blameful.md:22:4 warning minimiser:",
-		"testdata/blameful.md:1:1 error section-missing: The required section \"Action Items\" is missing.",
-		"5 findings (4 errors, 1 warning, 0 info) in 1 of 2 files\n",
+		"testdata/blameful.md:1:1 error section-missing: The required section \"Action Items\" is missing",
+		"testdata/blameful.md:1:1 warning section-recommended: The recommended section \"Lessons Learned\" is missing",
+		"5 findings (3 errors, 2 warnings, 0 info) in 1 of 2 files\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -104,7 +105,7 @@ func TestJSONFormat(t *testing.T) {
 	if f["file"] != "testdata/blameful.md" || f["line"] != float64(14) || f["column"] != float64(14) || f["rule"] != "person-fault" || f["severity"] != "error" {
 		t.Errorf("finding = %v", f)
 	}
-	want := []map[string]string{{"file": "testdata/blameful.md", "section": "Action Items"}, {"file": "testdata/blameful.md", "section": "Lessons Learned"}}
+	want := []map[string]string{{"file": "testdata/blameful.md", "section": "Action Items"}} // Lessons Learned is recommended, not required
 	if !reflect.DeepEqual(got.MissingSections, want) {
 		t.Errorf("missing sections = %v, want %v", got.MissingSections, want)
 	}
@@ -183,6 +184,15 @@ func TestSARIFFormatIsValid210(t *testing.T) {
 	}
 	if r := run0.Results[4]; r.RuleID != "minimiser" || r.Level != "warning" {
 		t.Errorf("fifth result = %+v", r)
+	}
+	if r := run0.Results[2]; !strings.Contains(r.Message.Text, `Matched: "broke" (about "Alex").`) {
+		t.Errorf("third result does not say what it matched: %q", r.Message.Text)
+	}
+	// A rule's description is general, not the text of its first finding.
+	for _, rule := range run0.Tool.Driver.Rules {
+		if rule.ID == "section-missing" && strings.Contains(rule.ShortDescription.Text, "Action Items") {
+			t.Errorf("section-missing is described by one finding: %q", rule.ShortDescription.Text)
+		}
 	}
 }
 

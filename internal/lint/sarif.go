@@ -96,9 +96,13 @@ func writeSARIF(w io.Writer, r *report) error {
 			if !ok {
 				i = len(rules)
 				index[f.Rule] = i
+				// A rule's description is general: the rule file's message, or
+				// the structural rule's, never one finding's particular text.
 				desc, help := f.Message, f.Suggestion
 				if k, ok := known[f.Rule]; ok {
 					desc, help = k.Message, k.Suggestion
+				} else if g, ok := analysis.StructuralRules[f.Rule]; ok {
+					desc, help = g.Description, g.Suggestion
 				}
 				if help == "" {
 					help = desc
@@ -107,6 +111,9 @@ func writeSARIF(w io.Writer, r *report) error {
 					DefaultConfiguration: sarifConfig{sarifLevel(f.Severity)}})
 			}
 			text := f.Message
+			if m := matchedWords(f); m != "" {
+				text += " Matched: " + m + "."
+			}
 			if f.Suggestion != "" {
 				text += " " + f.Suggestion
 			}

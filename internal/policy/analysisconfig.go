@@ -21,7 +21,7 @@ func (p *Policy) AnalysisConfig() (analysis.Config, error) {
 }
 
 // AnalysisConfigForTemplate is the configuration for checking postmortems
-// written from tmpl: the required sections, the default language rules with
+// written from tmpl: the required and recommended sections, the default language rules with
 // check.rules applied, the template's prompts as placeholders (see
 // draft.Placeholders) and the action items' due days by priority.
 func (p *Policy) AnalysisConfigForTemplate(tmpl string) (analysis.Config, error) {
@@ -33,10 +33,11 @@ func (p *Policy) AnalysisConfigForTemplate(tmpl string) (analysis.Config, error)
 		return analysis.Config{}, err
 	}
 	return analysis.Config{
-		RequiredSections:  slices.Clone(p.Check.RequiredSections),
-		Rules:             rules,
-		Placeholders:      draft.Placeholders(tmpl),
-		ActionItemDueDays: maps.Clone(p.ActionItems.DueDaysByPriority),
+		RequiredSections:    slices.Clone(p.Check.RequiredSections),
+		RecommendedSections: slices.Clone(p.Check.RecommendedSections),
+		Rules:               rules,
+		Placeholders:        draft.Placeholders(tmpl),
+		ActionItemDueDays:   maps.Clone(p.ActionItems.DueDaysByPriority),
 	}, nil
 }
 

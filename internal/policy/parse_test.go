@@ -40,11 +40,22 @@ func TestDefaultPolicyHoldsTheDocumentedValues(t *testing.T) {
 	for _, s := range p.Check.RequiredSections {
 		names = append(names, s.Name)
 	}
-	if want := []string{"Summary", "Impact", "Timeline", "Root Cause", "Resolution", "Action Items", "Lessons Learned"}; !slices.Equal(names, want) {
+	if want := []string{"Summary", "Impact", "Root Cause", "Action Items"}; !slices.Equal(names, want) {
 		t.Errorf("required sections %q, want %q", names, want)
 	}
-	if got := p.Check.RequiredSections[3].Aliases; !slices.Equal(got, []string{"Root Causes", "Contributing Factors"}) {
+	names = nil
+	for _, s := range p.Check.RecommendedSections {
+		names = append(names, s.Name)
+	}
+	if want := []string{"Timeline", "Resolution", "Lessons Learned"}; !slices.Equal(names, want) {
+		t.Errorf("recommended sections %q, want %q", names, want)
+	}
+	if got := p.Check.RequiredSections[2].Aliases; !slices.Contains(got, "Causes") || !slices.Contains(got, "What caused it") {
 		t.Errorf("Root Cause aliases %q", got)
+	}
+	// The policy file and the analysis package hold the same defaults.
+	if !reflect.DeepEqual(p.Check.RequiredSections, analysis.DefaultSections()) || !reflect.DeepEqual(p.Check.RecommendedSections, analysis.DefaultRecommendedSections()) {
+		t.Errorf("policies/postmortem.yml sections differ from analysis.DefaultSections and DefaultRecommendedSections")
 	}
 	a := p.ActionItems
 	if a.Label != "corrective-action" || a.DefaultDueDays != 30 || a.ReminderIntervalDays != 7 ||
@@ -75,7 +86,7 @@ action_items:
 	if p.Postmortem.Filename != "{date}-{number}-{slug}.md" || p.Postmortem.DueDays != 5 || !slices.Equal(p.Postmortem.Labels, []string{"postmortem"}) {
 		t.Errorf("sibling keys lost their defaults: %+v", p.Postmortem)
 	}
-	if p.Check.Mode != ModeAdvisory || p.Enforcing() || len(p.Check.RequiredSections) != 7 {
+	if p.Check.Mode != ModeAdvisory || p.Enforcing() || len(p.Check.RequiredSections) != 4 || len(p.Check.RecommendedSections) != 3 {
 		t.Errorf("check: %+v", p.Check)
 	}
 	if !p.ActionItems.StatusIssue.Enabled || p.ActionItems.StatusIssue.Title != "Follow-ups" {
@@ -158,7 +169,7 @@ func TestParseErrors(t *testing.T) {
 		{"second document", "check:\n  mode: enforce\n---\ncheck: {}\n", `.github/postmortem.yml:3:1: a policy file holds a single YAML document; remove the second "---"`},
 		{"unknown top key", "incidents:\n  labels: [x]\n", `.github/postmortem.yml:1:1: unknown key here; did you mean "incident"?`},
 		{"unknown nested key", "postmortem:\n  directory: pm\n  reviwers: [a]\n", `.github/postmortem.yml:3:3: postmortem: unknown key here; did you mean "reviewers"?`},
-		{"unknown key far off", "check:\n  colour: red\n", `.github/postmortem.yml:2:3: check: unknown key here; the keys here are guidance_url, mode, required_sections, rules`},
+		{"unknown key far off", "check:\n  colour: red\n", `.github/postmortem.yml:2:3: check: unknown key here; the keys here are guidance_url, mode, recommended_sections, required_sections, rules`},
 		{"unknown key in list item", "check:\n  required_sections:\n    - name: Summary\n      alias: [TL;DR]\n", `.github/postmortem.yml:4:7: check.required_sections[0]: unknown key here; did you mean "aliases"?`},
 		{"duplicate key", "check:\n  mode: enforce\n  mode: advisory\n", `.github/postmortem.yml:3:3: check.mode: set twice (first on line 2)`},
 		{"remote with other keys", "remote: acme/policies\ncheck:\n  mode: advisory\n", `.github/postmortem.yml:1:1: remote: a remote reference holds only the keys remote, path and ref, and nothing else`},

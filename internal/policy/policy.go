@@ -53,8 +53,11 @@ type Postmortem struct {
 type Check struct {
 	Mode             string                 `yaml:"mode"` // ModeEnforce or ModeAdvisory
 	RequiredSections []analysis.SectionSpec `yaml:"required_sections"`
-	Rules            analysis.RuleOverrides `yaml:"rules"`
-	GuidanceURL      string                 `yaml:"guidance_url"`
+	// RecommendedSections are checked like required ones, but a missing or
+	// empty one is a warning, not an error.
+	RecommendedSections []analysis.SectionSpec `yaml:"recommended_sections"`
+	Rules               analysis.RuleOverrides `yaml:"rules"`
+	GuidanceURL         string                 `yaml:"guidance_url"`
 }
 
 // Check modes.

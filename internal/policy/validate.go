@@ -87,7 +87,7 @@ func validate(p *Policy, d *decoder) error {
 	if c.Mode != ModeEnforce && c.Mode != ModeAdvisory {
 		v.fail("check.mode", fmt.Sprintf("must be %q or %q", ModeEnforce, ModeAdvisory))
 	}
-	v.sections(c.RequiredSections)
+	v.sections(c.RequiredSections, c.RecommendedSections)
 	v.ruleOverrides(c.Rules)
 	if c.GuidanceURL != "" {
 		if u, err := url.Parse(c.GuidanceURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -177,10 +177,14 @@ func (v *validator) labels(key string, labels []string, required bool) {
 	}
 }
 
-func (v *validator) sections(specs []analysis.SectionSpec) {
-	seen := map[string]int{}
+func (v *validator) sections(required, recommended []analysis.SectionSpec) {
+	seen := map[string]string{}
+	specs := append(slices.Clone(required), recommended...)
 	for i, s := range specs {
 		key := fmt.Sprintf("check.required_sections[%d]", i)
+		if i >= len(required) {
+			key = fmt.Sprintf("check.recommended_sections[%d]", i-len(required))
+		}
 		names := append([]string{s.Name}, s.Aliases...)
 		for j, name := range names {
 			k := key + ".name"
@@ -193,9 +197,9 @@ func (v *validator) sections(specs []analysis.SectionSpec) {
 				continue
 			}
 			if owner, dup := seen[norm]; dup {
-				v.fail(k, fmt.Sprintf("this heading already belongs to check.required_sections[%d]", owner), key)
+				v.fail(k, fmt.Sprintf("this heading already belongs to %s", owner), key)
 			}
-			seen[norm] = i
+			seen[norm] = key
 		}
 	}
 }
