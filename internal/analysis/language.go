@@ -196,7 +196,13 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 	switch c.subject {
 	case SubjectPerson:
 		p = personSubject(toks, i)
+		if p >= 0 && objectOfGerund(toks, p) {
+			p = -1 // "Blaming the on-call would miss the point"
+		}
 	case SubjectPersonAfter:
+		if gerundSubject(toks, i) {
+			return false, -1 // "Telling people to be careful does not help"
+		}
 		p = personAfter(toks, end)
 	case SubjectPersonPossessor:
 		p = personPossessor(toks, i)
@@ -208,6 +214,39 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		return true, -1
 	}
 	return p >= 0, p
+}
+
+// gerundSubject reports whether token i is a gerund opening its clause and
+// the clause goes on to a verb of its own: the gerund phrase is a subject
+// being discussed ("Retraining people would not have helped"), not an
+// instruction or a fact about someone.
+func gerundSubject(toks []token, i int) bool {
+	if !clauseStart(toks, i) || len(toks[i].key) < 5 || !strings.HasSuffix(toks[i].key, "ing") {
+		return false
+	}
+	for j := i + 1; j < len(toks) && !toks[j].breakBefore; j++ {
+		if gerundVerbs[toks[j].key] {
+			return true
+		}
+	}
+	return false
+}
+
+var gerundVerbs = setOf("would", "wouldn't", "does", "doesn't", "did", "didn't", "is", "isn't", "was", "wasn't",
+	"will", "won't", "can", "cannot", "can't", "makes", "made", "moves", "misses", "helps", "helped", "changes")
+
+// objectOfGerund reports whether person token p is the object of a gerund
+// that opens the clause ("Blaming the on-call would …").
+func objectOfGerund(toks []token, p int) bool {
+	for k := p - 1; k >= 0 && k >= p-3; k-- {
+		if toks[k+1].breakBefore {
+			return false
+		}
+		if gerundSubject(toks, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // clauseStart reports whether token i begins a sentence or a clause,
