@@ -394,7 +394,9 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 
 // matchText is a matched span as one line of bounded length.
 func matchText(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if strings.ContainsAny(s, "\n\t\r") || strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if len(s) > 120 {
 		cut := 117
 		for cut > 0 && !utf8.RuneStart(s[cut]) {

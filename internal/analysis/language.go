@@ -1,18 +1,31 @@
 package analysis
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // languageMatcher runs the compiled language rules over sentences.
 type languageMatcher struct {
 	rules    []*compiledRule
 	index    map[string][]phraseRef // first lemma → phrases starting with it
+	exact    map[string][]phraseRef // first word, as written → phrases starting with it exactly
 	patterns []*compiledRule
 	lastEnd  []int // per rule: end of its last match in the current sentence
 	toks     []token
-	keys     wordKeys   // word keys met so far, reused across sentences
-	lemmas   lemmaCache // lemmas met so far
-	// filter admits the words whose lemma a rule may need (see lemmaFilter).
-	filter lemmaFilter
+	keys     wordKeys             // word keys met so far, reused across sentences
+	words    map[string]wordEntry // per word key met so far: its lemma and the phrases it starts
+	refs     [][]phraseRef        // per token of the current sentence: the phrases it starts
+	// filter admits the words whose lemma a rule may need, first admits
+	// the words that may begin a phrase (see lemmaFilter).
+	filter, first lemmaFilter
+}
+
+// wordEntry is what the matcher knows of one word key, looked up once per
+// token: its lemma and the phrases whose first word it is.
+type wordEntry struct {
+	lemma string
+	refs  []phraseRef
 }
 
 type phraseRef struct {
@@ -21,15 +34,29 @@ type phraseRef struct {
 }
 
 func newLanguageMatcher(rules []Rule) *languageMatcher {
-	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, keys: wordKeys{}, lemmas: lemmaCache{}}
+	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, exact: map[string][]phraseRef{}, keys: wordKeys{}, words: map[string]wordEntry{}}
 	needed := map[string]bool{}
 	for _, r := range m.rules {
 		if r.re != nil {
 			m.patterns = append(m.patterns, r)
 		}
 		for _, words := range r.phrases {
+			if w := words[0]; w[0] == '=' {
+				// An exact first word is indexed as written: "had" must not
+				// make every "has" and "have" a candidate.
+				m.exact[w[1:]] = append(m.exact[w[1:]], phraseRef{rule: r, words: words})
+				m.first.add(w[1:])
+				for _, w := range words {
+					needed[lemmaOfWord(w)] = true
+				}
+				continue
+			}
 			first := lemmaOfWord(words[0])
 			m.index[first] = append(m.index[first], phraseRef{rule: r, words: words})
+			m.first.add(first)
+			for _, form := range irregularFormsOf()[first] {
+				m.first.add(form)
+			}
 			for _, w := range words {
 				needed[lemmaOfWord(w)] = true
 			}
@@ -49,13 +76,29 @@ func newLanguageMatcher(rules []Rule) *languageMatcher {
 	for w := range needed {
 		m.filter.add(w)
 	}
-	for form, base := range irregularForms {
-		if needed[lemmaOf(base)] {
-			m.filter.add(form)
+	for lemma, forms := range irregularFormsOf() {
+		if needed[lemma] {
+			for _, f := range forms {
+				m.filter.add(f)
+			}
 		}
 	}
 	m.lastEnd = make([]int, len(m.rules))
 	return m
+}
+
+// entry returns what the matcher knows of a word key, learning it once.
+func (m *languageMatcher) entry(key string) wordEntry {
+	if e, ok := m.words[key]; ok {
+		return e
+	}
+	l := lemmaOf(key)
+	e := wordEntry{lemma: l, refs: m.index[l]}
+	if x := m.exact[key]; len(x) > 0 {
+		e.refs = append(slices.Clip(e.refs), x...)
+	}
+	m.words[key] = e
+	return e
 }
 
 // languageHit is one rule match: byte offsets within the sentence, and
@@ -83,19 +126,25 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 	if len(toks) == 0 {
 		return hits
 	}
+	candidate := false
+	m.refs = m.refs[:0]
 	for i := range toks {
+		var refs []phraseRef
 		if k := toks[i].key; m.filter.has(k) {
-			toks[i].lemma = m.lemmas.of(k)
+			e := m.entry(k)
+			toks[i].lemma, refs = e.lemma, e.refs
+			candidate = candidate || len(refs) > 0
 		}
+		m.refs = append(m.refs, refs)
+	}
+	if !candidate && len(m.patterns) == 0 {
+		return hits // no word of the sentence begins a phrase
 	}
 	for i := range m.lastEnd {
 		m.lastEnd[i] = -1
 	}
 	for i := range toks {
-		if toks[i].lemma == "" {
-			continue // no phrase starts with this word
-		}
-		for _, ref := range m.index[toks[i].lemma] {
+		for _, ref := range m.refs[i] {
 			end := i + len(ref.words)
 			if end > len(toks) || !wordsMatch(toks[i:end], ref.words) {
 				continue

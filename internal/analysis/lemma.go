@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -66,14 +68,37 @@ func prefix2(w string) int {
 func (f *lemmaFilter) add(w string)      { p := prefix2(w); f[p>>6] |= 1 << (p & 63) }
 func (f *lemmaFilter) has(w string) bool { p := prefix2(w); return f[p>>6]&(1<<(p&63)) != 0 }
 
-// lemmaCache remembers lemmas per analysis: a document repeats its words.
-type lemmaCache map[string]string
+// ruleLemmas caches the lemmas of rule words across analyses: every
+// Analyze compiles its rules, and stemming their ~1,000 words each time
+// would cost more than judging a short postmortem. Rules are few; the cap
+// only guards against a policy with an absurd number of added phrases.
+var (
+	ruleLemmas     sync.Map // word key → lemma
+	ruleLemmaCount atomic.Int64
+)
 
-func (c lemmaCache) of(key string) string {
-	if l, ok := c[key]; ok {
-		return l
+const ruleLemmaCap = 1 << 16
+
+func ruleLemmaOf(key string) string {
+	if l, ok := ruleLemmas.Load(key); ok {
+		return l.(string)
 	}
 	l := lemmaOf(key)
-	c[key] = l
+	if ruleLemmaCount.Load() < ruleLemmaCap {
+		if _, loaded := ruleLemmas.LoadOrStore(key, l); !loaded {
+			ruleLemmaCount.Add(1)
+		}
+	}
 	return l
 }
+
+// irregularFormsOf maps a lemma to the irregular forms that have it
+// ("break" → broke, broken), for the matcher's word filters.
+var irregularFormsOf = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for form, base := range irregularForms {
+		l := lemmaOf(base)
+		m[l] = append(m[l], form)
+	}
+	return m
+})

@@ -296,7 +296,7 @@ func phraseWords(p string) []string {
 			if exact {
 				words = append(words, "="+t.key)
 			} else {
-				words = append(words, lemmaOf(t.key))
+				words = append(words, ruleLemmaOf(t.key))
 			}
 		}
 	}
@@ -306,7 +306,7 @@ func phraseWords(p string) []string {
 // lemmaOfWord is the lemma a phrase word is indexed and filtered by.
 func lemmaOfWord(w string) string {
 	if strings.HasPrefix(w, "=") {
-		return lemmaOf(w[1:])
+		return ruleLemmaOf(w[1:])
 	}
 	return w
 }
@@ -318,7 +318,7 @@ func wordSet(ws []string) map[string]bool {
 	}
 	m := make(map[string]bool, len(ws))
 	for _, w := range ws {
-		m[lemmaOf(strings.ToLower(strings.TrimSpace(w)))] = true
+		m[ruleLemmaOf(strings.ToLower(strings.TrimSpace(w)))] = true
 	}
 	return m
 }
