@@ -97,3 +97,61 @@ func TestRequiredLiteralOfPatterns(t *testing.T) {
 		t.Errorf("findings = %s, want had,folded", got)
 	}
 }
+
+// Each family of blame is found with the words it matched; the innocent
+// twin of each sentence (a system as subject, a negation, a quotation, a
+// technical sense) is not.
+func TestBlameFamiliesAndTheirInnocentTwins(t *testing.T) {
+	cfg := Config{Rules: defaultConfig(t).Rules}
+	tests := []struct {
+		section, sentence string
+		family, match     string // family "" means no finding
+		person            string
+	}{
+		{"Root Cause", "Ingrid's migration broke logins.", "person-fault", "broke", "Ingrid's"},
+		{"Root Cause", "The migration broke logins.", "", "", ""},
+		{"Root Cause", "The root cause was human error.", "human-error", "human error", ""},
+		{"Root Cause", "Human error was not a factor; the scheduler reordered the jobs.", "", "", ""},
+		{"Root Cause", `We avoid the term "human error" in our reviews.`, "", "", ""},
+		{"Root Cause", "The on-call was asleep at the wheel.", "judgement", "asleep at the wheel", ""},
+		{"Root Cause", "The service uses lazy loading for plugins.", "", "", ""},
+		{"Root Cause", "Had the approver looked at the graphs, none of this would have happened.", "hindsight", "Had", "approver"},
+		{"Root Cause", "This ought to have been spotted before release.", "hindsight", "ought to have been", ""},
+		{"Root Cause", "The canary should have caught the regression, but it only compared latency.", "", "", ""},
+		{"Root Cause", "All anyone had to do was read the error message.", "minimiser", "anyone had to do", ""},
+		{"Root Cause", "The proxy simply forwards headers to the upstream.", "", "", ""},
+		{"Timeline", "09:40 The job had just started when the node was drained.", "", "", ""},
+		{"Root Cause", "Root cause: Kwame pushed to the wrong cluster.", "person-root-cause", "Root cause", "Kwame"},
+		{"Root Cause", "Root cause: the deploy tool allowed applies from any branch.", "", "", ""},
+		{"Action Items", "Kwame to attend remedial training.", "punitive-action", "attend remedial training", "Kwame"},
+		{"Action Items", "Retrain the fraud model on the corrected data.", "", "", ""},
+		{"Root Cause", "The alert was ignored by the on-call engineer.", "passive-omission", "ignored by", "on-call"},
+		{"Root Cause", "Errors were ignored by the client library.", "", "", ""},
+		{"Timeline", "14:32 Bruno rolled back the release.", "", "", ""},
+		{"Root Cause", "Nobody here is at fault; the process is.", "", "", ""},
+		{"Summary", "The process was at fault, not any individual.", "", "", ""},
+		{"Root Cause", "Priya ignores the alerts.", "person-fault", "ignores", "Priya"}, // another inflection
+	}
+	rules := map[string]Rule{}
+	for _, r := range cfg.Rules {
+		rules[r.ID] = r
+	}
+	for _, tt := range tests {
+		res := Analyze("pm.md", []byte("## "+tt.section+"\n\n"+tt.sentence+"\n"), cfg)
+		if tt.family == "" {
+			if len(res.Findings) != 0 {
+				t.Errorf("%q: false alarm %+v", tt.sentence, res.Findings[0])
+			}
+			continue
+		}
+		found := false
+		for _, f := range res.Findings {
+			if rules[f.Rule].Category == tt.family && f.Match == tt.match && f.Person == tt.person {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%q: want a %s finding matching %q about %q, got %+v", tt.sentence, tt.family, tt.match, tt.person, res.Findings)
+		}
+	}
+}
