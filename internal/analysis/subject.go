@@ -108,7 +108,7 @@ func setOf(ws ...string) map[string]bool {
 func isPerson(toks []token, j int) bool {
 	t := toks[j]
 	if t.orig[0] == '@' {
-		return !strings.Contains(t.orig, "/") || strings.HasSuffix(t.key, "team")
+		return true // a user or a team of people
 	}
 	if personWords[t.key] {
 		if !t.possessive && j+1 < len(toks) && !toks[j+1].breakBefore && roleThings[toks[j+1].key] {
