@@ -155,3 +155,19 @@ func TestBlameFamiliesAndTheirInnocentTwins(t *testing.T) {
 		}
 	}
 }
+
+// After a colon a capitalised word starts a phrase; it names a person only
+// when it looks like a name ("Root cause: Kwame pushed", not "Cause:
+// Simulated database failure", seen in a published postmortem).
+func TestCapitalAfterColonIsNotAlwaysAName(t *testing.T) {
+	cfg := Config{Rules: defaultConfig(t).Rules}
+	for sentence, want := range map[string]bool{
+		"Cause: Simulated database connection issue.": false,
+		"Cause: Kwame pushed to the wrong cluster.":   true,
+	} {
+		res := Analyze("pm.md", []byte("## Root Cause\n\n- "+sentence+"\n"), cfg)
+		if got := len(res.Findings) > 0; got != want {
+			t.Errorf("%q: flagged %v, want %v (%+v)", sentence, got, want, res.Findings)
+		}
+	}
+}

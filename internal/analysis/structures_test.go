@@ -23,6 +23,7 @@ func TestRealWorldHeadingsSatisfyTheirSections(t *testing.T) {
 		"question-headings.md":    nil,
 		"mitigation-learnings.md": nil,
 		"missing-for-real.md":     {"Impact", "Root Cause", "Action Items", "Resolution", "Lessons Learned"},
+		"numbered-headings.md":    {"Resolution"},
 	}
 	named := regexp.MustCompile(`section "([^"]+)" is missing`)
 	for file, want := range tests {

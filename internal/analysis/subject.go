@@ -127,7 +127,16 @@ func isPerson(toks []token, j int) bool {
 		// A capitalised first word is often an ordinary word ("Sloppy
 		// clocks", "Retrain the model"): at the start, a name is followed
 		// by what a subject is followed by.
-		return j > 0 || t.possessive || (len(toks) > 1 && !toks[1].breakBefore && beginsPredicate(toks[1].key))
+		followedByPredicate := j+1 < len(toks) && !toks[j+1].breakBefore && beginsPredicate(toks[j+1].key)
+		switch {
+		case j == 0:
+			return t.possessive || followedByPredicate
+		case t.breakBefore:
+			// After a colon or a dash a capital starts a phrase too:
+			// "Cause: Simulated database failure" is no one.
+			return t.possessive || followedByPredicate || !looksInflected(t.key)
+		}
+		return true
 	}
 	return t.possessive && lowerCaseName(toks, j)
 }
