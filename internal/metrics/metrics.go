@@ -21,6 +21,13 @@ type Metrics struct {
 	Jobs *prometheus.CounterVec
 	// GitHubRequests counts calls to GitHub by method and status code.
 	GitHubRequests *prometheus.CounterVec
+	// JobsSlow counts jobs still running after the queue's SlowJobAfter.
+	JobsSlow *prometheus.CounterVec
+	// JobsStuck counts jobs that did not return at their timeout.
+	JobsStuck *prometheus.CounterVec
+	// JobsResumed counts jobs a crash left running that were taken up
+	// again: at startup (SQLite) or by River's rescuer (PostgreSQL).
+	JobsResumed *prometheus.CounterVec
 }
 
 // New creates the collectors on a fresh registry.
@@ -47,6 +54,19 @@ func New() *Metrics {
 			Help: "Requests to the GitHub API by method and status code.",
 		}, []string{"method", "status"}),
 	}
+	m.JobsSlow = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "postmortem_bot_jobs_slow_total",
+		Help: "Jobs still running longer than expected (half their timeout), by kind and handler.",
+	}, []string{"kind", "handler"})
+	m.JobsStuck = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "postmortem_bot_jobs_stuck_total",
+		Help: "Jobs that did not stop at their timeout and keep a worker busy, by kind.",
+	}, []string{"kind"})
+	m.JobsResumed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "postmortem_bot_jobs_resumed_total",
+		Help: "Jobs a crash left running that were taken up again, by kind and how (startup, rescued).",
+	}, []string{"kind", "how"})
 	reg.MustRegister(m.Deliveries, m.AckSeconds, m.Jobs, m.GitHubRequests)
+	reg.MustRegister(m.JobsSlow, m.JobsStuck, m.JobsResumed)
 	return m
 }

@@ -59,11 +59,6 @@ type Options struct {
 // redeliver deliveries from the last three days.
 const CompletedRetention = 7 * 24 * time.Hour
 
-// JobTimeout is how long one job may run before River cancels it. Leases
-// on shared rows last exactly this long, so they expire with the job that
-// took them, never later.
-const JobTimeout = 5 * time.Minute
-
 // New builds a River client on db.
 func New(db *store.DB, o Options) (Client, error) {
 	if o.RetryBase == 0 {
@@ -79,13 +74,15 @@ func New(db *store.DB, o Options) (Client, error) {
 		CompletedJobRetentionPeriod: CompletedRetention,
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
 		JobTimeout:                  JobTimeout,
+		JobStuckHandler:             stuckHandler(o.Metrics, o.Logger),
 		MaxAttempts:                 o.MaxAttempts,
 		RetryPolicy:                 &backoff{base: o.RetryBase},
 		Logger:                      slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		WorkerMiddleware:            []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, log: o.Logger}},
-		FetchPollInterval:           o.PollInterval,
-		FetchCooldown:               100 * time.Millisecond,
-		RescueStuckJobsAfter:        10 * time.Minute,
+		WorkerMiddleware: []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, log: o.Logger},
+			&watchdog{metrics: o.Metrics, log: o.Logger, slowAfter: SlowJobAfter}},
+		FetchPollInterval:    o.PollInterval,
+		FetchCooldown:        100 * time.Millisecond,
+		RescueStuckJobsAfter: rescueAfter,
 	}
 	if o.MaxWorkers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: o.MaxWorkers}}
@@ -96,7 +93,11 @@ func New(db *store.DB, o Options) (Client, error) {
 	case store.Postgres:
 		return newClient(riverpgxv5.New(db.Pool), cfg)
 	default:
-		return newClient(riversqlite.New(db.SQL), cfg)
+		c, err := newClient(riversqlite.New(db.SQL), cfg)
+		if err != nil || o.MaxWorkers == 0 {
+			return c, err
+		}
+		return &resumingClient{Client: c, db: db, metrics: o.Metrics, log: o.Logger}, nil
 	}
 }
 
@@ -113,6 +114,9 @@ func newClient[TTx any](driver riverdriver.Driver[TTx], cfg *river.Config) (Clie
 type backoff struct{ base time.Duration }
 
 func (b *backoff) NextRetry(job *rivertype.JobRow) time.Time {
+	if at, ok := retryRescuedAtOnce(job, time.Now().UTC()); ok {
+		return at
+	}
 	d := b.base
 	for i := 1; i < job.Attempt && d < time.Hour; i++ {
 		d *= 2
