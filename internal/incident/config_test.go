@@ -106,7 +106,7 @@ func TestRepositoryTemplateDraftsThePostmortem(t *testing.T) {
 	n := openIncident(t, h, "sev1")
 	label(t, h, n)
 	content, ok := h.GitHub.FileAt(owner, repo, branch, draftPath)
-	if !ok || string(content) != "# Checkout 502s after payments deploy (#1)\n\n## Summary\n\nSeverity: sev1\n" {
+	if !ok || string(content) != "# Checkout 502s after payments deploy (#1)\n\n## Summary\n\nSeverity: sev1\n\n<!-- postmortem-bot:draft-of-incident #1 -->\n" {
 		t.Errorf("draft from the repository's template = %q", content)
 	}
 }

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
+	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
@@ -126,7 +128,7 @@ func (s *session) commitDraft(ctx context.Context, p *policy.Policy, inc draft.I
 	}
 	err = s.api.CreateBranch(ctx, branch, base)
 	if errors.Is(err, repo.ErrBranchExists) {
-		existing, err := s.draftOnBranch(ctx, p, base, branch, path)
+		existing, err := s.draftOnBranch(ctx, p, inc.Number, base, branch, path)
 		if err != nil {
 			return "", err
 		}
@@ -138,16 +140,84 @@ func (s *session) commitDraft(ctx context.Context, p *policy.Policy, inc draft.I
 	} else if err != nil {
 		return "", err
 	}
-	return path, s.api.CreateFile(ctx, branch, path, commitMessage(inc), content)
+	return s.createDraftFile(ctx, inc, branch, path, withDraftMarker(content, inc.Number))
+}
+
+// maxDraftSuffix bounds the search for a free file name.
+const maxDraftSuffix = 20
+
+// createDraftFile commits the draft at path, or, when the branch already
+// holds a file there that belongs to another incident (two incidents titled
+// alike on the same day, the first one merged), at path with the first free
+// suffix: name-2.md, name-3.md... A file carrying this incident's marker is
+// this incident's draft and is adopted.
+func (s *session) createDraftFile(ctx context.Context, inc draft.Incident, branch, path string, content []byte) (string, error) {
+	err := s.api.CreateFile(ctx, branch, path, commitMessage(inc), content)
+	if err == nil || !repo.IsRefused(err) {
+		return path, err
+	}
+	// GitHub refuses to create a file that exists without its sha.
+	text, found, ferr := s.api.File(ctx, path, branch)
+	if ferr != nil {
+		return "", ferr
+	}
+	if !found {
+		return "", err
+	}
+	if isDraftOf(text, inc.Number) {
+		return path, nil
+	}
+	for i := 2; i <= maxDraftSuffix; i++ {
+		candidate := suffixedPath(path, i)
+		text, found, err := s.api.File(ctx, candidate, branch)
+		if err != nil {
+			return "", err
+		}
+		if found && isDraftOf(text, inc.Number) {
+			return candidate, nil
+		}
+		if found {
+			continue
+		}
+		s.log.Info().Str("taken", path).Str("path", candidate).Msg("another incident's postmortem has this file name; using a suffix")
+		return candidate, s.api.CreateFile(ctx, branch, candidate, commitMessage(inc), content)
+	}
+	return "", fmt.Errorf("commit postmortem draft for %s: %s and its %d suffixed names are taken by other postmortems", s.key, path, maxDraftSuffix)
+}
+
+// suffixedPath is path with -n before its .md extension.
+func suffixedPath(path string, n int) string {
+	return strings.TrimSuffix(path, ".md") + "-" + strconv.Itoa(n) + ".md"
+}
+
+// withDraftMarker ends a draft with the hidden line naming its incident: it
+// tells this incident's draft from another's with the same file name.
+func withDraftMarker(content []byte, number int) []byte {
+	out := append([]byte(nil), content...)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	return append(out, "\n"+marker.DraftOf(number)+"\n"...)
+}
+
+// isDraftOf reports whether a postmortem file is the app's draft for the
+// incident.
+func isDraftOf(text []byte, number int) bool {
+	return bytes.Contains(text, []byte(marker.DraftOf(number)))
 }
 
 // draftOnBranch finds the postmortem an earlier attempt committed to the
-// branch: the file at path, or else a postmortem file the branch adds to the
-// default branch. It returns "" when the branch holds no draft.
-func (s *session) draftOnBranch(ctx context.Context, p *policy.Policy, base, branch, path string) (string, error) {
-	_, found, err := s.api.File(ctx, path, branch)
-	if err != nil || found {
-		return path, err
+// branch: the file at path when it carries this incident's marker (a file
+// the branch inherited from the default branch belongs to another
+// incident), or else a postmortem file the branch adds to the default
+// branch. It returns "" when the branch holds no draft.
+func (s *session) draftOnBranch(ctx context.Context, p *policy.Policy, number int, base, branch, path string) (string, error) {
+	text, found, err := s.api.File(ctx, path, branch)
+	if err != nil {
+		return "", err
+	}
+	if found && isDraftOf(text, number) {
+		return path, nil
 	}
 	// Trees are read by commit: a branch name with a slash is not a valid tree reference.
 	head, err := s.api.BranchSHA(ctx, branch)

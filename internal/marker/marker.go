@@ -23,6 +23,13 @@ const (
 	IncidentReminder = "<!-- postmortem-bot:reminder -->"
 )
 
+// DraftOf ends every postmortem draft the app commits, naming its incident,
+// so that a file name another incident's postmortem already holds is told
+// from this incident's own draft.
+func DraftOf(incident int) string {
+	return fmt.Sprintf("<!-- postmortem-bot:draft-of-incident #%d -->", incident)
+}
+
 // Reply keys the one reply to a /postmortem command comment.
 func Reply(commentID int64) string {
 	return fmt.Sprintf("<!-- postmortem-bot:reply:%d -->", commentID)
