@@ -88,11 +88,11 @@ type run struct {
 	started    time.Time
 	clockStart time.Time
 	cur        *life
-	webhook   atomic.Pointer[string] // the live server's address, "" while it is down
-	crashedCh chan *life             // a gate crashed its server mid-request
-	stops     sync.WaitGroup         // dead servers winding down
-	sends     sync.WaitGroup         // deliveries in flight
-	unsent    atomic.Int32           // deliveries no server ever accepted
+	webhook    atomic.Pointer[string] // the live server's address, "" while it is down
+	crashedCh  chan *life             // a gate crashed its server mid-request
+	stops      sync.WaitGroup         // dead servers winding down
+	sends      sync.WaitGroup         // deliveries in flight
+	unsent     atomic.Int32           // deliveries no server ever accepted
 
 	incidents   []*incident
 	crashes     []*crash
