@@ -22,6 +22,7 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/config"
 	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
 	"github.com/postmortem-bot/postmortem-bot/internal/servertest"
+	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
 const (
@@ -261,8 +262,9 @@ func (r *run) restart(reason string) {
 		dead.github.close()
 	}()
 	time.Sleep(time.Duration(50+r.rng.IntN(400)) * time.Millisecond)
+	orphans := r.orphans()
 	r.start()
-	r.note("restarted")
+	r.note("restarted; the crash left %d jobs running: %s", len(orphans), strings.Join(orphans, ", "))
 }
 
 // deliver sends a webhook as GitHub does: once, sometimes twice at once
@@ -633,4 +635,30 @@ func (r *run) exec() result {
 func (r *run) idle() bool {
 	jobs, err := r.cur.h.Server.UnfinishedJobs(context.Background())
 	return err == nil && len(jobs) == 0
+}
+
+// orphans lists the jobs the database still holds as running, read
+// before the next process starts: what the crash interrupted.
+func (r *run) orphans() []string {
+	db, err := store.Open(context.Background(), r.dbURL)
+	if err != nil {
+		r.t.Fatalf("open the database: %v", err)
+	}
+	defer db.Close()
+	rows, err := db.Query(context.Background(), `SELECT id, kind, attempt FROM river_job WHERE state = 'running' ORDER BY id`)
+	if err != nil {
+		r.t.Fatalf("read running jobs: %v", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id int64
+		var kind string
+		var attempt int
+		if err := rows.Scan(&id, &kind, &attempt); err != nil {
+			r.t.Fatalf("read running jobs: %v", err)
+		}
+		out = append(out, fmt.Sprintf("%s#%d(attempt %d)", kind, id, attempt))
+	}
+	return out
 }
