@@ -12,18 +12,19 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
-// JobTimeout is the longest a job may run: River cancels its context then.
-// Leases a job takes (on an incident, a postmortem) last as long, so they
-// expire with the job that took them, never later. It is short because a
-// job a crash leaves running is only taken up again after it: each job is
-// a handful of GitHub calls, and waits (rate limits, busy incidents) are
-// snoozes, not sleeps.
-const JobTimeout = 20 * time.Second
+// JobTimeout is the longest any job may run: River cancels its context
+// then. Leases a job takes (on an incident, a postmortem) last as long, so
+// they expire with the job that took them, never later. It is short because
+// a job a crash leaves running on PostgreSQL is taken up again only after
+// it (plus a margin and River's 30 s rescuer interval), and that must stay
+// under a minute. A job is a handful of GitHub calls; waits (rate limits,
+// a busy incident) are snoozes that end the attempt, not sleeps.
+const JobTimeout = 15 * time.Second
 
 // rescueAfter is when River's rescuer treats a running job as orphaned (its
 // process died) and retries it, on PostgreSQL where replicas share jobs. It
-// must exceed JobTimeout so a live job is never run twice at once.
-const rescueAfter = JobTimeout + 5*time.Second
+// exceeds JobTimeout so a live job is never run twice at once.
+const rescueAfter = JobTimeout + 3*time.Second
 
 // SlowJobAfter is when a running job counts as slower than expected: it is
 // logged and counted while it still runs, well before its timeout.
