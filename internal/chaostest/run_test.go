@@ -375,7 +375,15 @@ func (r *run) advance() {
 			if pr == 0 {
 				continue
 			}
-			files, _, err := r.api().PullRequests.ListFiles(context.Background(), owner, repo, pr, nil)
+			// The injected faults hit this read too: try again, as a person would.
+			var files []*github.CommitFile
+			var err error
+			for range 20 {
+				if files, _, err = r.api().PullRequests.ListFiles(context.Background(), owner, repo, pr, nil); err == nil {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
 			if err != nil {
 				r.t.Fatalf("list files of #%d: %v", pr, err)
 			}
@@ -659,6 +667,25 @@ func (r *run) orphans() []string {
 			r.t.Fatalf("read running jobs: %v", err)
 		}
 		out = append(out, fmt.Sprintf("%s#%d(attempt %d)", kind, id, attempt))
+	}
+	return out
+}
+
+// unfinished describes every job that did not complete, for a failed run.
+func (r *run) unfinished() []string {
+	jobs, err := r.cur.h.Server.JobsIn(context.Background(), rivertype.JobStateAvailable, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStateDiscarded, rivertype.JobStateCancelled)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, j := range jobs {
+		last := ""
+		if n := len(j.Errors); n > 0 {
+			last = j.Errors[n-1].Error
+		}
+		out = append(out, fmt.Sprintf("  %s#%d %s attempt %d/%d, scheduled %s from now, args %s, last error: %s",
+			j.Kind, j.ID, j.State, j.Attempt, j.MaxAttempts, time.Until(j.ScheduledAt).Round(time.Second), j.EncodedArgs, last))
 	}
 	return out
 }
