@@ -14,7 +14,8 @@ import (
 )
 
 // The long run: go test ./internal/chaostest -chaos.long (or CHAOS_LONG=1),
-// with TEST_DATABASE_URL for PostgreSQL. CHAOS_SEED=n runs that seed alone.
+// with TEST_DATABASE_URL for PostgreSQL. CHAOS_SEED=n runs that seed alone,
+// CHAOS_DB=sqlite or postgres that database alone.
 var long = flag.Bool("chaos.long", os.Getenv("CHAOS_LONG") != "", "run the long chaos test: 10 seeds on SQLite and PostgreSQL")
 
 // TestChaos runs the server through one seeded run of faults and crashes
@@ -47,6 +48,9 @@ func TestChaosLong(t *testing.T) {
 		t.Log("TEST_DATABASE_URL is not set: PostgreSQL is not run")
 	}
 	for _, db := range dbs {
+		if only := os.Getenv("CHAOS_DB"); only != "" && only != db {
+			continue
+		}
 		t.Run(db, func(t *testing.T) {
 			for seed := uint64(1); seed <= 10; seed++ {
 				if only := os.Getenv("CHAOS_SEED"); only != "" && only != strconv.FormatUint(seed, 10) {

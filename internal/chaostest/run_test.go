@@ -98,7 +98,7 @@ type run struct {
 	incidents   []*incident
 	crashes     []*crash
 	faults      int
-	lastFault   time.Time // the last injected fault GitHub answered with
+	faultsOver  atomic.Bool // past the fault window: queued faults no longer fire
 	lastRestart time.Time
 	trace       []string
 }
@@ -317,9 +317,11 @@ func post(addr, event, id string, body []byte) bool {
 	return resp.StatusCode/100 == 2
 }
 
-// inject queues one fault on the fake GitHub for the next matching request.
+// inject queues one fault on the fake GitHub for the next matching request
+// within the fault window: a fault still queued when the window closes
+// (no request of its kind came) never fires.
 func (r *run) inject() {
-	c := classes[r.rng.IntN(len(classes))]
+	c := r.windowed(classes[r.rng.IntN(len(classes))])
 	switch r.rng.IntN(4) {
 	case 0:
 		n, status := 1+r.rng.IntN(3), []int{500, 502, 503}[r.rng.IntN(3)]
@@ -333,7 +335,7 @@ func (r *run) inject() {
 		r.gh.RateLimitNext(kind, wait, c.match)
 		r.note("fault: secondary rate limit (Retry-After %s) on %s", wait, c.name)
 	case 2:
-		c = classes[r.rng.IntN(5)]
+		c = r.windowed(classes[r.rng.IntN(5)])
 		r.gh.LoseNextResponse(1, http.StatusBadGateway, c.match)
 		r.note("fault: %s applied, answer lost", c.name)
 	default:
@@ -342,6 +344,12 @@ func (r *run) inject() {
 		r.note("fault: %s answered after %s", c.name, d)
 	}
 	r.faults++
+}
+
+func (r *run) windowed(c routeClass) routeClass {
+	match := c.match
+	c.match = func(method, path string) bool { return !r.faultsOver.Load() && match(method, path) }
+	return c
 }
 
 // api is a GitHub client straight to the fake, for what people do.
@@ -575,7 +583,10 @@ func (r *run) exec() result {
 		}
 		if elapsed < r.p.Faults && elapsed >= nextFault {
 			r.inject()
-			nextFault = elapsed + time.Duration(150+r.rng.IntN(300))*time.Millisecond
+			nextFault = elapsed + time.Duration(250+r.rng.IntN(500))*time.Millisecond
+		}
+		if elapsed >= r.p.Faults {
+			r.faultsOver.Store(true)
 		}
 		if len(pending) > 0 && elapsed >= pending[0].at {
 			c := pending[0]
@@ -680,11 +691,12 @@ func (r *run) unfinished() []string {
 	}
 	var out []string
 	for _, j := range jobs {
-		last := ""
-		if n := len(j.Errors); n > 0 {
-			last = j.Errors[n-1].Error
+		var errs []string
+		for _, e := range j.Errors {
+			errs = append(errs, fmt.Sprintf("\n      attempt %d: %s", e.Attempt, e.Error))
 		}
-		out = append(out, fmt.Sprintf("  %s#%d %s attempt %d/%d, scheduled %s from now, args %s, last error: %s",
+		last := strings.Join(errs, "")
+		out = append(out, fmt.Sprintf("  %s#%d %s attempt %d/%d, scheduled %s from now, args %s, errors:%s",
 			j.Kind, j.ID, j.State, j.Attempt, j.MaxAttempts, time.Until(j.ScheduledAt).Round(time.Second), j.EncodedArgs, last))
 	}
 	return out

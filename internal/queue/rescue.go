@@ -19,12 +19,12 @@ import (
 // it (plus a margin and River's 30 s rescuer interval), and that must stay
 // under a minute. A job is a handful of GitHub calls; waits (rate limits,
 // a busy incident) are snoozes that end the attempt, not sleeps.
-const JobTimeout = 15 * time.Second
+const JobTimeout = 10 * time.Second
 
 // rescueAfter is when River's rescuer treats a running job as orphaned (its
 // process died) and retries it, on PostgreSQL where replicas share jobs. It
 // exceeds JobTimeout so a live job is never run twice at once.
-const rescueAfter = JobTimeout + 3*time.Second
+const rescueAfter = JobTimeout + 2*time.Second
 
 // SlowJobAfter is when a running job counts as slower than expected: it is
 // logged and counted while it still runs, well before its timeout.
