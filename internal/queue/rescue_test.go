@@ -268,3 +268,42 @@ func total(t *testing.T, m *metrics.Metrics, name string) float64 {
 	}
 	return sum
 }
+
+// TestJobTimeoutStopsAJob runs a job that would take longer than
+// JobTimeout: River cancels its context at the timeout, the attempt ends
+// with the deadline error and the job is retried.
+func TestJobTimeoutStopsAJob(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for JobTimeout")
+	}
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	c := newTestClient(t, db, nil, 1)
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.StopAndCancel(context.Background()) })
+	started := time.Now()
+	res, err := c.Insert(ctx, sleepArgs{For: time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for time.Since(started) < JobTimeout+10*time.Second {
+		list, err := c.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateRetryable, rivertype.JobStateAvailable, rivertype.JobStateRunning))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range list.Jobs {
+			if j.ID == res.Job.ID && len(j.Errors) > 0 {
+				took := time.Since(started)
+				if !strings.Contains(j.Errors[0].Error, "deadline exceeded") || took < JobTimeout {
+					t.Fatalf("the attempt ended after %s with %q, want the job timeout (%s)", took, j.Errors[0].Error, JobTimeout)
+				}
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("a job sleeping an hour was not stopped within %s", JobTimeout+10*time.Second)
+}
