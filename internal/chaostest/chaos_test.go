@@ -77,8 +77,8 @@ func chaos(t *testing.T, p plan, dbURL string, pg bool) {
 	if pg {
 		db = "postgres"
 	}
-	t.Logf("%s seed %d: %d incidents, %d crashes, %d faults; every effect present %s after the last restart, %s after the last fault",
-		db, p.Seed, p.Incidents, res.crashes, res.faults, res.settledAfterRestart.Round(100*time.Millisecond), res.settledAfterLastFault.Round(100*time.Millisecond))
+	t.Logf("%s seed %d: %d incidents, %d crashes (%d left a job running), %d faults; every effect present %s after the last restart, %s after the last fault and restart",
+		db, p.Seed, p.Incidents, res.crashes, res.midJob, res.faults, res.settledAfterRestart.Round(100*time.Millisecond), res.settledAfterLastFault.Round(100*time.Millisecond))
 	failed := false
 	if len(res.duplicated) > 0 {
 		t.Errorf("duplicated effects (seed %d):\n  %s", p.Seed, strings.Join(res.duplicated, "\n  "))

@@ -98,6 +98,7 @@ type run struct {
 	incidents   []*incident
 	crashes     []*crash
 	faults      int
+	midJob      int         // crashes that left a job running
 	faultsOver  atomic.Bool // past the fault window: queued faults no longer fire
 	lastRestart time.Time
 	trace       []string
@@ -178,7 +179,8 @@ func newRun(t *testing.T, p plan, dbURL string, pg bool) *run {
 	empty := ""
 	r.webhook.Store(&empty)
 	for i := range p.Incidents {
-		inc := &incident{title: titles[i%len(titles)], after: -1, labelAt: time.Duration(i) * 300 * time.Millisecond}
+		// Spread over the fault window, so crashes and faults meet work.
+		inc := &incident{title: titles[i%len(titles)], after: -1, labelAt: p.Faults * time.Duration(i) / time.Duration(p.Incidents)}
 		if i == p.Incidents-1 && i > 0 {
 			// Titled like the first, the same day: labelled once the first
 			// one's postmortem merged, its file name is taken.
@@ -263,6 +265,9 @@ func (r *run) restart(reason string) {
 	}()
 	time.Sleep(time.Duration(50+r.rng.IntN(400)) * time.Millisecond)
 	orphans := r.orphans()
+	if len(orphans) > 0 {
+		r.midJob++
+	}
 	r.start()
 	r.note("restarted; the crash left %d jobs running: %s", len(orphans), strings.Join(orphans, ", "))
 }
@@ -557,6 +562,7 @@ func (r *run) jobRunning() bool {
 // result is what a run measured.
 type result struct {
 	crashes, faults       int
+	midJob                int
 	settledAfterRestart   time.Duration // last restart → every effect present
 	settledAfterLastFault time.Duration
 	duplicated, missing   []string
@@ -642,7 +648,7 @@ func (r *run) exec() result {
 	for !r.idle() && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	res.faults = r.faults
+	res.faults, res.midJob = r.faults, r.midJob
 	res.duplicated, res.missing = r.effects()
 	if n := r.unsent.Load(); n > 0 {
 		res.missing = append(res.missing, fmt.Sprintf("%d deliveries no server accepted", n))
