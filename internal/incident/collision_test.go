@@ -15,7 +15,7 @@ import (
 
 // noNumberPolicy names postmortems by date and title alone, as the default
 // did before file names carried the incident number.
-const noNumberPolicy = "postmortem:\n  filename: \"{{.Date}}-{{.Slug}}.md\"\n"
+const noNumberPolicy = "postmortem:\n  filename: \"{date}-{slug}.md\"\n"
 
 // draftsOf returns the postmortem files an incident's PR branch adds to main.
 func draftsOf(t *testing.T, h *servertest.Harness, number int) map[string]string {
