@@ -95,6 +95,13 @@ func (*Handler) Wants(d *event.Delivery) bool {
 	return false
 }
 
+// WantsOwn takes the app's own closing of an issue: `/postmortem decline`
+// closes an action item's issue as not planned, and its tracking must
+// follow like any other closing.
+func (*Handler) WantsOwn(d *event.Delivery) bool {
+	return d.Event == "issues" && d.Action == "closed" && d.InstallationID != 0 && d.RepoID != 0
+}
+
 // Work turns a merged postmortem into issues, or follows an issue change.
 // Its outcome is decided once, here, from the kind of error (outcome).
 func (h *Handler) Work(ctx context.Context, d *event.Delivery) error {

@@ -115,7 +115,8 @@ func (m *memRepo) EditComment(context.Context, int64, string) error { return nil
 func (m *memRepo) PullFiles(context.Context, int) ([]repo.PullFile, error) {
 	return nil, nil
 }
-func (m *memRepo) File(context.Context, string, string) ([]byte, bool, error) { return nil, false, nil }
+func (m *memRepo) PullsReferencing(context.Context, int) ([]repo.PullRef, error) { return nil, nil }
+func (m *memRepo) File(context.Context, string, string) ([]byte, bool, error)    { return nil, false, nil }
 
 type notFound struct{}
 

@@ -23,8 +23,8 @@ func TestFitKeepsBodiesUnderGitHubsLimit(t *testing.T) {
 		cut     bool
 		keepsAt string // text the fitted body must still start with
 	}{
-		{"short body stays as is", trackingBody(many[:3], nil), false, trackingMarker},
-		{"long tracking list", trackingBody(many, nil), true, trackingMarker},
+		{"short body stays as is", trackingBody(many[:3], nil, true), false, trackingMarker},
+		{"long tracking list", trackingBody(many, nil, true), true, trackingMarker},
 		{"long status issue", statusBody(many, map[int]string{}, now), true, statusMarker},
 		{"long escalation", escalationBody("@acme/leads", escalationsOf(many), now), true, "<!-- postmortem-bot:escalation #1 "},
 	} {

@@ -35,8 +35,10 @@ func start(t *testing.T, policyYAML string) *world {
 // startWith is start with server options (MaxAttempts, say).
 func startWith(t *testing.T, policyYAML string, o servertest.Options) *world {
 	t.Helper()
-	o.Features = func(env *feature.Env) ([]feature.Feature, error) {
-		return []feature.Feature{actions.NewWithOptions(env, actions.Options{})}, nil
+	if o.Features == nil {
+		o.Features = func(env *feature.Env) ([]feature.Feature, error) {
+			return []feature.Feature{actions.NewWithOptions(env, actions.Options{})}, nil
+		}
 	}
 	h := servertest.Start(t, o)
 	h.GitHub.SetClock(h.Clock.Now)

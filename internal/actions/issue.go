@@ -67,6 +67,11 @@ func (s *session) followIssue(ctx context.Context, key, action string) error {
 			return err
 		default:
 			st = stateFrom(i, s.pol.ActionItems.Label)
+			if st.State == stateClosed {
+				if st.Closure, err = s.readClosure(ctx, i); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	changed, closedNow, err := h.records.update(ctx, it, st)

@@ -128,6 +128,13 @@ func (s *session) reconcileItems(ctx context.Context, incidents map[int]bool) er
 		if i.Number != 0 {
 			st = stateFrom(i, label)
 		}
+		// How it was closed is read once, when it is first seen closed
+		// (or was recorded before the app read closures).
+		if st.State == stateClosed && (it.State != stateClosed || it.Closure.As == "") {
+			if st.Closure, err = s.readClosure(ctx, i); err != nil {
+				return err
+			}
+		}
 		_, closedNow, err := h.records.update(ctx, it, st)
 		if err != nil {
 			return err

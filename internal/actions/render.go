@@ -128,25 +128,35 @@ func pathAndKey(itemKey string) (string, string) {
 	return itemKey[:i], itemKey[i+1:]
 }
 
-// trackingBody is the incident's task list of its action-item issues, then
-// the issues of items a later version of the postmortem dropped.
-func trackingBody(items, removed []actionItem) string {
+// trackingBody is the incident's task list of its action-item issues, each
+// closed one shown as fixed (with the merged pull request), declined (who
+// and why) or closed otherwise, then the issues of items a later version of
+// the postmortem dropped. declinedDone is the policy's
+// action_items.declined_count_as_done.
+func trackingBody(items, removed []actionItem, declinedDone bool) string {
 	var b strings.Builder
 	b.WriteString(trackingMarker + "\n### Corrective actions\n\n")
 	if len(items) == 0 {
 		b.WriteString("None is tracked any more: their issues were deleted, moved or lost the action label.\n")
 	} else {
-		closed := 0
+		n := countClosures(items)
 		for _, it := range items {
 			box := " "
-			if it.State == stateClosed {
-				box, closed = "x", closed+1
+			if it.done(declinedDone) {
+				box = "x"
 			}
-			fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s\n", box, it.Issue, oneLine(it.Title), ownerText(it), it.Due.Format(dateLayout))
+			fmt.Fprintf(&b, "- [%s] #%d %s — %s, due %s%s\n", box, it.Issue, oneLine(it.Title), ownerText(it), it.Due.Format(dateLayout), closureText(it))
 		}
-		fmt.Fprintf(&b, "\n%d of %d closed.", closed, len(items))
-		if closed == len(items) {
+		fmt.Fprintf(&b, "\n%d of %d closed", n.closed(), len(items))
+		if n.closed() > 0 {
+			fmt.Fprintf(&b, ": %d fixed, %d declined, %d closed without a merged fix", n.fixed, n.declined, n.other)
+		}
+		b.WriteString(".")
+		switch {
+		case doneCount(items, declinedDone) == len(items):
 			b.WriteString(" All corrective actions are done.")
+		case n.open == 0:
+			b.WriteString(" Declined items do not count as done in this repository (`action_items.declined_count_as_done`).")
 		}
 		b.WriteString("\n")
 	}
@@ -157,6 +167,65 @@ func trackingBody(items, removed []actionItem) string {
 		}
 	}
 	return b.String()
+}
+
+// closureText says how a closed item's issue was closed ("" while open).
+func closureText(it actionItem) string {
+	if it.State != stateClosed {
+		return ""
+	}
+	switch it.Closure.As {
+	case closedFixed:
+		return fmt.Sprintf(" — **fixed** by #%d", it.Closure.Pull)
+	case closedDeclined:
+		t := " — **declined**"
+		if it.Closure.By != "" {
+			t += " by " + mention.Neutralise(it.Closure.By)
+		}
+		if it.Closure.Reason != "" {
+			t += ": " + oneLine(it.Closure.Reason)
+		}
+		return t
+	}
+	return " — **closed** without a merged fix"
+}
+
+// closureCounts counts items by how they stand.
+type closureCounts struct{ open, fixed, declined, other int }
+
+func (c closureCounts) closed() int { return c.fixed + c.declined + c.other }
+
+func countClosures(items []actionItem) closureCounts {
+	var c closureCounts
+	for _, it := range items {
+		switch {
+		case it.State != stateClosed:
+			c.open++
+		case it.Closure.As == closedFixed:
+			c.fixed++
+		case it.Closure.As == closedDeclined:
+			c.declined++
+		default:
+			c.other++
+		}
+	}
+	return c
+}
+
+// done reports whether an item counts toward completing its incident: it
+// is closed, and not declined unless the policy counts declined items.
+func (it actionItem) done(declinedDone bool) bool {
+	return it.State == stateClosed && (declinedDone || it.Closure.As != closedDeclined)
+}
+
+func doneCount(items []actionItem, declinedDone bool) int {
+	n := 0
+	for _, it := range items {
+		if it.done(declinedDone) {
+			n++
+		}
+	}
+	return n
 }
 
 // ownerText names an item's owner. Only an owner the app has validated is
@@ -222,20 +291,27 @@ func daysBetween(a, b time.Time) int {
 // statusBody is the repository's status issue: counts per incident, overdue
 // items first, items without owners and the age of the oldest open item.
 func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time) string {
-	var open, overdue, unowned []actionItem
-	type counts struct{ open, closed int }
-	byIncident := map[int]*counts{}
+	var open, overdue, unowned, declined []actionItem
+	byIncident := map[int]*closureCounts{}
 	for _, it := range items {
 		if !it.tracked() {
 			continue
 		}
 		c := byIncident[it.Incident]
 		if c == nil {
-			c = &counts{}
+			c = &closureCounts{}
 			byIncident[it.Incident] = c
 		}
 		if it.State == stateClosed {
-			c.closed++
+			switch it.Closure.As {
+			case closedFixed:
+				c.fixed++
+			case closedDeclined:
+				c.declined++
+				declined = append(declined, it)
+			default:
+				c.other++
+			}
 			continue
 		}
 		c.open++
@@ -278,19 +354,27 @@ func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time
 		}
 		b.WriteString("\n")
 	}
+	if len(declined) > 0 {
+		b.WriteString("### Declined\n\n")
+		for _, it := range declined {
+			fmt.Fprintf(&b, "- #%d %s%s\n", it.Issue, oneLine(it.Title), closureText(it))
+		}
+		b.WriteString("\n")
+	}
 	if len(byIncident) > 0 {
 		var numbers []int
 		for n := range byIncident {
 			numbers = append(numbers, n)
 		}
 		sort.Ints(numbers)
-		b.WriteString("### By incident\n\n| Incident | Open | Closed |\n|---|---|---|\n")
+		b.WriteString("### By incident\n\nClosed items are fixed (a merged pull request references them), declined (closed as not planned) or closed without a merged fix.\n\n| Incident | Open | Fixed | Declined | Closed |\n|---|---|---|---|---|\n")
 		for _, n := range numbers {
 			name := "(no incident)"
 			if n > 0 {
 				name = fmt.Sprintf("#%d %s", n, cell(incidentTitles[n]))
 			}
-			fmt.Fprintf(&b, "| %s | %d | %d |\n", strings.TrimSpace(name), byIncident[n].open, byIncident[n].closed)
+			c := byIncident[n]
+			fmt.Fprintf(&b, "| %s | %d | %d | %d | %d |\n", strings.TrimSpace(name), c.open, c.fixed, c.declined, c.other)
 		}
 	} else {
 		b.WriteString("No corrective actions are tracked yet.\n")

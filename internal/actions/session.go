@@ -35,6 +35,7 @@ type repoAPI interface {
 	EditComment(ctx context.Context, id int64, body string) error
 
 	PullFiles(ctx context.Context, number int) ([]repo.PullFile, error)
+	PullsReferencing(ctx context.Context, number int) ([]repo.PullRef, error)
 	File(ctx context.Context, path, ref string) ([]byte, bool, error)
 }
 

@@ -46,6 +46,9 @@ type actionItem struct {
 	// AssignedLogin is the user the app assigned to the issue, the only
 	// assignee it ever removes.
 	AssignedLogin string
+	// Closure is how its issue was closed (As is "" while open, or until
+	// the app has read it).
+	Closure closure
 }
 
 // tracked reports whether the item counts in lists and totals.
@@ -60,7 +63,8 @@ func (it actionItem) tracked() bool {
 type records struct{ db *store.DB }
 
 const itemColumns = `repo_id, item_key, postmortem_path, incident_number, issue_number, title, owner, priority,
-	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key, removed_at, issue_owner, assigned_login`
+	item_type, line, due_at, state, created_at, closed_at, reminder_key, escalation_key, removed_at, issue_owner, assigned_login,
+	closed_as, closed_by, fixed_by_pull, decline_reason`
 
 func scanItems(rows *sql.Rows) ([]actionItem, error) {
 	defer rows.Close()
@@ -70,7 +74,7 @@ func scanItems(rows *sql.Rows) ([]actionItem, error) {
 		var due, created, closed, removed int64
 		if err := rows.Scan(&it.RepoID, &it.Key, &it.Path, &it.Incident, &it.Issue, &it.Title, &it.Owner, &it.Priority,
 			&it.Type, &it.Line, &due, &it.State, &created, &closed, &it.ReminderKey, &it.EscalationKey, &removed,
-			&it.IssueOwner, &it.AssignedLogin); err != nil {
+			&it.IssueOwner, &it.AssignedLogin, &it.Closure.As, &it.Closure.By, &it.Closure.Pull, &it.Closure.Reason); err != nil {
 			return nil, fmt.Errorf("read action items: %w", err)
 		}
 		it.Due, it.CreatedAt = time.Unix(due, 0).UTC(), time.Unix(created, 0).UTC()
@@ -88,7 +92,7 @@ func scanItems(rows *sql.Rows) ([]actionItem, error) {
 // those) and takes the latest version's owner, type, line and due date.
 func (r records) plan(ctx context.Context, it actionItem) error {
 	_, err := r.db.Exec(ctx, `INSERT INTO pmbot_action_items (`+itemColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0, '', '')
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '', '', 0, '', '', '', '', 0, '')
 		ON CONFLICT (repo_id, item_key) DO UPDATE SET incident_number = excluded.incident_number, owner = excluded.owner,
 			item_type = excluded.item_type, line = excluded.line, due_at = excluded.due_at, removed_at = 0`,
 		it.RepoID, it.Key, it.Path, it.Incident, 0, it.Title, it.Owner, it.Priority, it.Type, it.Line,
@@ -167,6 +171,9 @@ type issueState struct {
 	Title    string
 	Priority string // "" keeps the recorded one
 	ClosedAt time.Time
+	// Closure is how a closed issue was closed; As "" when not read (the
+	// recorded one stands).
+	Closure closure
 }
 
 // update applies GitHub's view of an item's issue. closedNow is true when
@@ -183,14 +190,20 @@ func (r records) update(ctx context.Context, it actionItem, s issueState) (chang
 	if s.State == stateClosed && closedAt.IsZero() {
 		closedAt = s.ClosedAt
 	}
-	if s.State != stateClosed {
-		closedAt = time.Time{}
+	cl := it.Closure
+	if s.Closure.As != "" {
+		cl = s.Closure
 	}
-	if title == it.Title && priority == it.Priority && s.State == it.State && closedAt.Equal(it.ClosedAt) {
+	if s.State != stateClosed {
+		closedAt, cl = time.Time{}, closure{}
+	}
+	if title == it.Title && priority == it.Priority && s.State == it.State && closedAt.Equal(it.ClosedAt) && cl == it.Closure {
 		return false, false, nil
 	}
-	_, err = r.db.Exec(ctx, `UPDATE pmbot_action_items SET title = ?, priority = ?, state = ?, closed_at = ?
-		WHERE repo_id = ? AND item_key = ?`, title, priority, s.State, unixOrZero(closedAt), it.RepoID, it.Key)
+	_, err = r.db.Exec(ctx, `UPDATE pmbot_action_items SET title = ?, priority = ?, state = ?, closed_at = ?,
+		closed_as = ?, closed_by = ?, fixed_by_pull = ?, decline_reason = ?
+		WHERE repo_id = ? AND item_key = ?`, title, priority, s.State, unixOrZero(closedAt),
+		cl.As, cl.By, cl.Pull, cl.Reason, it.RepoID, it.Key)
 	if err != nil {
 		return false, false, fmt.Errorf("update action item %s: %w", it.Key, err)
 	}

@@ -21,18 +21,16 @@ func (s *session) refreshIncident(ctx context.Context, number int) error {
 		return err
 	}
 	var items, removed []actionItem
-	closed := 0
 	for _, it := range all {
 		if it.Removed && (it.State == stateOpen || it.State == stateClosed) {
 			removed = append(removed, it)
 		}
 		if it.tracked() {
 			items = append(items, it)
-			if it.State == stateClosed {
-				closed++
-			}
 		}
 	}
+	declinedDone := s.pol.ActionItems.DeclinedCountAsDone
+	done := doneCount(items, declinedDone)
 	inc, err := h.records.incident(ctx, repoID, number)
 	if err != nil {
 		return err
@@ -40,14 +38,14 @@ func (s *session) refreshIncident(ctx context.Context, number int) error {
 	if len(items) == 0 && inc.TrackingCommentID == 0 {
 		return nil
 	}
-	body := trackingBody(items, removed)
+	body := trackingBody(items, removed, declinedDone)
 	if len(all) > 0 {
 		body = fit(body, cutShort(all[0].Path, s.fileURL(all[0].Path)))
 	}
 	if err := s.writeTracking(ctx, inc, body); err != nil {
 		return err
 	}
-	if len(items) == 0 || closed < len(items) || inc.CompletedAt != 0 {
+	if len(items) == 0 || done < len(items) || inc.CompletedAt != 0 {
 		return nil
 	}
 	if _, said, err := c.MarkedComment(ctx, number, completeMarker, time.Time{}); err != nil {

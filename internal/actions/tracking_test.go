@@ -23,10 +23,10 @@ func TestClosingAndReopeningItemUpdatesTrackingAndStatus(t *testing.T) {
 	firstID := w.trackingComments()[0].ID
 
 	w.closeItem(retry.Number)
-	if body := w.tracking(t); !strings.Contains(body, fmt.Sprintf("- [x] #%d Add a retry budget", retry.Number)) || !strings.Contains(body, "1 of 2 closed.") {
+	if body := w.tracking(t); !strings.Contains(body, fmt.Sprintf("- [x] #%d Add a retry budget", retry.Number)) || !strings.Contains(body, "1 of 2 closed: 0 fixed, 0 declined, 1 closed without a merged fix.") {
 		t.Errorf("after closing, tracking comment:\n%s", body)
 	}
-	if st := w.openStatus(t); !strings.Contains(st.Body, "**Open:** 1") || !strings.Contains(st.Body, "| 1 | 1 |") {
+	if st := w.openStatus(t); !strings.Contains(st.Body, "**Open:** 1") || !strings.Contains(st.Body, "| 1 | 0 | 0 | 1 |") {
 		t.Errorf("after closing, status issue:\n%s", st.Body)
 	}
 
@@ -61,7 +61,7 @@ func TestAllItemsClosedCompletesIncidentOnce(t *testing.T) {
 	if !slices.Contains(inc.Labels, "postmortem-complete") || inc.State != "closed" {
 		t.Errorf("incident: labels %v state %s, want postmortem-complete and closed", inc.Labels, inc.State)
 	}
-	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed. All corrective actions are done.") {
+	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed: 0 fixed, 0 declined, 2 closed without a merged fix. All corrective actions are done.") {
 		t.Errorf("tracking comment:\n%s", body)
 	}
 }
@@ -198,7 +198,7 @@ func TestTwoItemsClosedAtOnceCompleteTheIncidentOnce(t *testing.T) {
 	if n := len(w.commentsWith(w.incident, "corrective actions of this incident's postmortem are closed")); n != 1 {
 		t.Errorf("%d completion comments, want exactly 1", n)
 	}
-	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed.") {
+	if body := w.tracking(t); !strings.Contains(body, "2 of 2 closed: ") {
 		t.Errorf("tracking comment after both closed:\n%s", body)
 	}
 }

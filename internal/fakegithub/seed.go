@@ -180,6 +180,15 @@ func (s *Server) CloseIssue(owner, name string, number int, actor string) {
 	s.setState(s.mustIssue(r, number), "closed", "completed", actor)
 }
 
+// CloseIssueAs closes an issue as actor with a state reason ("completed"
+// or "not_planned").
+func (s *Server) CloseIssueAs(owner, name string, number int, actor, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.mustRepo(owner, name)
+	s.setState(s.mustIssue(r, number), "closed", reason, actor)
+}
+
 // ReopenIssue reopens an issue as actor.
 func (s *Server) ReopenIssue(owner, name string, number int, actor string) {
 	s.mu.Lock()

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/mention"
@@ -10,8 +11,9 @@ import (
 
 // command is a /postmortem command from an incident comment.
 type command struct {
-	Verb   string // "open", "skip" or "help" (anything unrecognised)
-	Reason string // skip's reason
+	Verb   string // "open", "skip", "decline" or "help" (anything unrecognised)
+	Reason string // skip's and decline's reason
+	Target int    // decline: the action-item issue (0 when not given)
 }
 
 // parseCommand reads a command from the first non-blank line of a comment.
@@ -34,10 +36,21 @@ func parseCommand(body string) (command, bool) {
 		rest := strings.TrimSpace(line[len(fields[0]):])
 		return command{Verb: "skip", Reason: strings.TrimSpace(rest[len("skip"):])}, true
 	}
+	if strings.EqualFold(fields[1], "decline") {
+		cmd := command{Verb: "decline"}
+		if len(fields) > 2 {
+			if n, err := strconv.Atoi(strings.TrimPrefix(fields[2], "#")); err == nil && n > 0 && strings.HasPrefix(fields[2], "#") {
+				cmd.Target = n
+				rest := strings.TrimSpace(line[strings.Index(line, fields[2])+len(fields[2]):])
+				cmd.Reason = rest
+			}
+		}
+		return cmd, true
+	}
 	return command{Verb: "help"}, true
 }
 
-const usage = "Commands: `/postmortem` opens the postmortem pull request (or tells you where it is); `/postmortem skip <reason>` records that this incident needs no postmortem."
+const usage = "Commands: `/postmortem` opens the postmortem pull request (or tells you where it is); `/postmortem skip <reason>` records that this incident needs no postmortem; `/postmortem decline #N <reason>` declines the corrective action tracked by issue #N (closed as not planned, with the reason)."
 
 // onCommand runs a command and answers it exactly once, keyed by the
 // command comment's id.
@@ -49,7 +62,7 @@ func (s *session) onCommand(ctx context.Context, commentID int64, author string,
 	if _, done, err := s.api.FindMarked(comments, replyMarker(commentID)); err != nil || done {
 		return err
 	}
-	text, err := s.runCommand(ctx, author, cmd)
+	text, err := s.runCommand(ctx, commentID, author, cmd)
 	if err != nil {
 		return err
 	}
@@ -60,7 +73,7 @@ func (s *session) onCommand(ctx context.Context, commentID int64, author string,
 }
 
 // runCommand does what the command asks and returns the reply.
-func (s *session) runCommand(ctx context.Context, author string, cmd command) (string, error) {
+func (s *session) runCommand(ctx context.Context, commentID int64, author string, cmd command) (string, error) {
 	allowed, err := s.api.CanWrite(ctx, author)
 	if err != nil {
 		return "", err
@@ -68,8 +81,11 @@ func (s *session) runCommand(ctx context.Context, author string, cmd command) (s
 	if !allowed {
 		return fmt.Sprintf("Sorry @%s, only people with write access to this repository can run `/postmortem` commands. Please ask one of the incident's responders or a maintainer.", author), nil
 	}
-	if cmd.Verb == "help" {
+	switch cmd.Verb {
+	case "help":
 		return usage, nil
+	case "decline":
+		return s.decline(ctx, commentID, author, cmd)
 	}
 	row, found, err := s.h.db.get(ctx, s.key.RepoID, s.key.Number)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Prefix starts every marker the app writes.
@@ -89,4 +90,40 @@ func IncidentOf(body string) int {
 		}
 	}
 	return 0
+}
+
+// Decline is the note the app leaves on an action-item issue that someone
+// declined with `/postmortem decline`, keyed by the command's comment id
+// (so a redelivered command writes it once), naming who declined it; the
+// reason is the line DeclineOf reads back.
+func Decline(commandID int64, by string) string {
+	return fmt.Sprintf("<!-- postmortem-bot:declined %d by %s -->", commandID, by)
+}
+
+// declineReasonPrefix starts the reason's line in a decline note.
+const declineReasonPrefix = "**Reason:** "
+
+// DeclineNote is the whole note: marker, what happened, the reason (one
+// line, as given; the caller neutralises mentions).
+func DeclineNote(commandID int64, by string, incident int, reason string) string {
+	return fmt.Sprintf("%s\nDeclined with `/postmortem decline` in #%d: this corrective action will not be done.\n\n%s%s\n",
+		Decline(commandID, by), incident, declineReasonPrefix, reason)
+}
+
+var declineRE = regexp.MustCompile(`<!-- postmortem-bot:declined \d+ by (\S+) -->`)
+
+// DeclineOf reads who declined and why from a decline note; ok is false
+// for any other text.
+func DeclineOf(body string) (by, reason string, ok bool) {
+	m := declineRE.FindStringSubmatch(body)
+	if m == nil {
+		return "", "", false
+	}
+	for _, line := range strings.Split(body, "\n") {
+		if r, found := strings.CutPrefix(strings.TrimSpace(line), declineReasonPrefix); found {
+			reason = strings.TrimSpace(r)
+			break
+		}
+	}
+	return m[1], reason, true
 }

@@ -75,7 +75,11 @@ type ActionItems struct {
 	EscalateAfterDays     int            `yaml:"escalate_after_days"`    // 0 = no escalation
 	EscalationTeam        string         `yaml:"escalation_team"`        // "@org/team"; "" = no escalation
 	CloseIncidentWhenDone bool           `yaml:"close_incident_when_done"`
-	StatusIssue           StatusIssue    `yaml:"status_issue"`
+	// DeclinedCountAsDone says whether an item closed as not planned
+	// counts toward completing its incident (it is listed as declined
+	// either way).
+	DeclinedCountAsDone bool        `yaml:"declined_count_as_done"`
+	StatusIssue         StatusIssue `yaml:"status_issue"`
 	// MaxPerPostmortem caps the action items one postmortem may list: the
 	// check reports more as an error, and a merge opens no issue beyond it.
 	MaxPerPostmortem int `yaml:"max_per_postmortem"`

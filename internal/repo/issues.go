@@ -20,6 +20,11 @@ type Issue struct {
 	Assignees []string
 	ClosedAt  time.Time
 	IsPull    bool
+	// StateReason is GitHub's reason for the state: "completed",
+	// "not_planned" or "reopened" ("" when GitHub gives none).
+	StateReason string
+	// ClosedBy is who closed it ("" while open or unknown).
+	ClosedBy string
 }
 
 // HasLabel reports whether the issue carries the label (case-insensitively,
@@ -31,7 +36,8 @@ func (i Issue) HasLabel(name string) bool {
 // IssueOf converts a go-github issue (from a webhook payload, say).
 func IssueOf(i *github.Issue) Issue {
 	out := Issue{Number: i.GetNumber(), Title: i.GetTitle(), Body: i.GetBody(), State: i.GetState(),
-		Author: i.GetUser().GetLogin(), IsPull: i.IsPullRequest()}
+		Author: i.GetUser().GetLogin(), IsPull: i.IsPullRequest(), StateReason: i.GetStateReason(),
+		ClosedBy: i.GetClosedBy().GetLogin()}
 	for _, l := range i.Labels {
 		out.Labels = append(out.Labels, l.GetName())
 	}
@@ -137,8 +143,9 @@ type IssueEdit struct {
 	Body      *string
 	Labels    *[]string
 	Assignees *[]string
-	// Close closes the issue as completed.
-	Close bool
+	// Close closes the issue, as completed unless NotPlanned.
+	Close      bool
+	NotPlanned bool
 }
 
 // EditIssue applies the edit and returns the issue as GitHub now holds it.
@@ -146,6 +153,9 @@ func (c *Client) EditIssue(ctx context.Context, number int, e IssueEdit) (Issue,
 	req := &github.IssueRequest{Body: e.Body, Labels: e.Labels, Assignees: e.Assignees}
 	if e.Close {
 		req.State, req.StateReason = github.String("closed"), github.String("completed")
+		if e.NotPlanned {
+			req.StateReason = github.String("not_planned")
+		}
 	}
 	i, _, err := c.gh.Issues.Edit(ctx, c.owner, c.name, number, req)
 	if err != nil {
