@@ -237,7 +237,8 @@ func TestStatusIssueShows(t *testing.T) {
 		{Issue: 14, Incident: 4, Title: "Dropped", State: stateDropped, Due: now, CreatedAt: created},
 		{Issue: 15, Incident: 4, Title: "No longer listed", State: stateOpen, Removed: true, Due: now, CreatedAt: created},
 	}
-	body := statusBody(items, map[int]string{3: "Checkout outage @ceo", 4: "Search down"}, now)
+	repeats := []repeat{{Number: 9, Earlier: 3, Title: "Checkout outage again", OpenActions: "#11 #12"}}
+	body := statusBody(items, map[int]string{3: "Checkout outage @ceo", 4: "Search down"}, repeats, now)
 	for _, tc := range []struct {
 		name string
 		want string
@@ -250,6 +251,7 @@ func TestStatusIssueShows(t *testing.T) {
 		{"fixed, declined and closed counted apart", "| #4 Search down | 0 | 1 | 1 | 1 |", true},
 		{"declined listed with who and why", "- #17 Won't do — **declined** by carol: superseded by @\u200ddave's plan", true},
 		{"a raw mention from a reason", "@dave", false},
+		{"repeat incidents", "| #9 Checkout outage again | #3 | #11 #12 |", true},
 		{"dropped items are not shown", "Dropped", false},
 		{"removed items are not shown", "No longer listed", false},
 		{"a raw mention from a title", "@ceo", false},

@@ -25,7 +25,7 @@ func TestFitKeepsBodiesUnderGitHubsLimit(t *testing.T) {
 	}{
 		{"short body stays as is", trackingBody(many[:3], nil, true), false, trackingMarker},
 		{"long tracking list", trackingBody(many, nil, true), true, trackingMarker},
-		{"long status issue", statusBody(many, map[int]string{}, now), true, statusMarker},
+		{"long status issue", statusBody(many, map[int]string{}, nil, now), true, statusMarker},
 		{"long escalation", escalationBody("@acme/leads", escalationsOf(many), now), true, "<!-- postmortem-bot:escalation #1 "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,7 +63,7 @@ func issueBody(it actionItem, src issueSource) string {
 	}
 	b.WriteString("\n")
 	if src.Incident > 0 {
-		fmt.Fprintf(&b, "- **Incident:** #%d\n", src.Incident)
+		b.WriteString(marker.ItemIncident(src.Incident) + "\n")
 	}
 	b.WriteString(ownerLine(it.Owner) + "\n")
 	fmt.Fprintf(&b, "- **Due:** %s\n", it.Due.Format(dateLayout))
@@ -290,7 +290,7 @@ func daysBetween(a, b time.Time) int {
 
 // statusBody is the repository's status issue: counts per incident, overdue
 // items first, items without owners and the age of the oldest open item.
-func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time) string {
+func statusBody(items []actionItem, incidentTitles map[int]string, repeats []repeat, now time.Time) string {
 	var open, overdue, unowned, declined []actionItem
 	byIncident := map[int]*closureCounts{}
 	for _, it := range items {
@@ -358,6 +358,14 @@ func statusBody(items []actionItem, incidentTitles map[int]string, now time.Time
 		b.WriteString("### Declined\n\n")
 		for _, it := range declined {
 			fmt.Fprintf(&b, "- #%d %s%s\n", it.Issue, oneLine(it.Title), closureText(it))
+		}
+		b.WriteString("\n")
+	}
+	if len(repeats) > 0 {
+		b.WriteString("### Repeat incidents\n\nIncidents declared while an earlier incident that looks like the same failure still had open corrective actions:\n\n")
+		b.WriteString("| Incident | Looks like | Open corrective actions then |\n|---|---|---|\n")
+		for _, x := range repeats {
+			fmt.Fprintf(&b, "| #%d %s | #%d | %s |\n", x.Number, cell(x.Title), x.Earlier, cell(x.OpenActions))
 		}
 		b.WriteString("\n")
 	}

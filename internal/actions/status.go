@@ -59,7 +59,11 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 			titles[it.Incident] = inc.Title
 		}
 	}
-	body := fit(statusBody(items, titles, s.now()), cutShort("the issues labelled "+pol.ActionItems.Label, s.labelURL()))
+	repeats, err := h.records.repeats(ctx, r.RepoID)
+	if err != nil {
+		return err
+	}
+	body := fit(statusBody(items, titles, repeats, s.now()), cutShort("the issues labelled "+pol.ActionItems.Label, s.labelURL()))
 	number, err := s.writeStatus(ctx, before, body)
 	if err != nil {
 		return err

@@ -61,3 +61,30 @@ func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int)
 	n, _ := res.RowsAffected()
 	return n > 0, nil
 }
+
+// repeat is an incident declared while an earlier one that looks like the
+// same failure still had open corrective actions (recorded by the incident
+// feature in pmbot_incident_repeats).
+type repeat struct {
+	Number, Earlier int
+	Title           string
+	OpenActions     string // "#3 #4"
+}
+
+func (r records) repeats(ctx context.Context, repoID int64) ([]repeat, error) {
+	rows, err := r.db.Query(ctx, `SELECT number, earlier, title, open_actions FROM pmbot_incident_repeats
+		WHERE repo_id = ? ORDER BY number`, repoID)
+	if err != nil {
+		return nil, fmt.Errorf("read repeat incidents: %w", err)
+	}
+	defer rows.Close()
+	var out []repeat
+	for rows.Next() {
+		var x repeat
+		if err := rows.Scan(&x.Number, &x.Earlier, &x.Title, &x.OpenActions); err != nil {
+			return nil, fmt.Errorf("read repeat incidents: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

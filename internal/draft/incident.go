@@ -23,6 +23,14 @@ type Incident struct {
 	Timeline   []TimelineEntry
 	// TimelineTruncated counts the timeline events left out of Timeline.
 	TimelineTruncated int
+	// Related are earlier incidents that look like the same failure.
+	Related []RelatedIncident
+	// Changes are the pull requests merged and deployments made in the
+	// ChangesWindow before the incident started, newest first (0 window:
+	// the list is off); ChangesTruncated counts those left out.
+	Changes          []Change
+	ChangesWindow    time.Duration
+	ChangesTruncated int
 }
 
 // TimelineEntry is one event on the incident issue.

@@ -284,3 +284,26 @@ func annotationView(a map[string]any) Annotation {
 		AnnotationLevel: str("annotation_level"), Title: str("title"), Message: str("message"), RawDetails: str("raw_details"),
 	}
 }
+
+// FilesAt lists the paths of the files under dir ("" for all) at ref,
+// sorted; none when the ref does not exist.
+func (s *Server) FilesAt(owner, name, ref, dir string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.findRepo(owner, name)
+	if r == nil {
+		return nil
+	}
+	sha, found := r.resolve(ref)
+	if !found {
+		return nil
+	}
+	var out []string
+	for p := range r.treeOf(sha) {
+		if dir == "" || strings.HasPrefix(p, strings.TrimSuffix(dir, "/")+"/") {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -23,12 +23,21 @@ import (
 
 // Handler is the incident feature.
 type Handler struct {
-	env *feature.Env
-	db  incidents
+	env     *feature.Env
+	db      incidents
+	related relatedIndex
 }
 
 // New builds the incident feature.
-func New(env *feature.Env) *Handler { return &Handler{env: env, db: incidents{db: env.DB}} }
+func New(env *feature.Env) *Handler {
+	h := &Handler{env: env, db: incidents{db: env.DB}, related: relatedIndex{db: env.DB}}
+	if env.Metrics != nil {
+		if err := env.Metrics.Registry.Register(newRepeatMetrics(env.DB)); err != nil {
+			env.Logger.Warn().Err(err).Msg("repeat-incident metrics are not exported")
+		}
+	}
+	return h
+}
 
 // Name is part of every job's uniqueness key.
 func (*Handler) Name() string { return "incident" }

@@ -31,6 +31,11 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 		return proposal{}, err
 	}
 	inc := readRecord(s.issue, events, s.api.FullName(), p, s.api.BotLogin())
+	rel, err := s.findRelated(ctx, p)
+	if err != nil {
+		return proposal{}, err
+	}
+	inc.Related = rel.Matches
 	tmpl, perr, err := s.template(ctx, p)
 	if err != nil {
 		return proposal{}, err
@@ -84,6 +89,9 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 	}
 	if err := s.upsertComment(ctx, incidentPRMarker, incidentComment(inc, p, out.PRNumber, path)); err != nil {
 		return out, fmt.Errorf("link postmortem PR from %s: %w", s.key, err)
+	}
+	if err := s.noteRepeat(ctx, rel); err != nil {
+		return out, err
 	}
 	if err := s.clearConfigError(ctx); err != nil {
 		return out, err

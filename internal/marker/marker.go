@@ -127,3 +127,23 @@ func DeclineOf(body string) (by, reason string, ok bool) {
 	}
 	return m[1], reason, true
 }
+
+// Repeat marks the one comment on a new incident saying an earlier incident
+// that looks like the same failure still has open corrective actions.
+const Repeat = "<!-- postmortem-bot:repeat-incident -->"
+
+// ItemIncident is the line of an action-item issue's body naming the
+// incident whose postmortem the item comes from.
+func ItemIncident(incident int) string { return fmt.Sprintf("- **Incident:** #%d", incident) }
+
+var itemIncidentRE = regexp.MustCompile(`(?m)^- \*\*Incident:\*\* #(\d+)`)
+
+// ItemIncidentOf reads the incident an action-item issue's body names, or 0.
+func ItemIncidentOf(body string) int {
+	if m := itemIncidentRE.FindStringSubmatch(body); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			return n
+		}
+	}
+	return 0
+}

@@ -37,3 +37,17 @@ func TestActionItemMarkerReadsBack(t *testing.T) {
 		t.Errorf("ActionItemOf(nothing) = %q", got)
 	}
 }
+
+func TestItemIncidentRoundTrips(t *testing.T) {
+	body := "<!-- postmortem-bot:action-item a.md#x -->\nCorrective action.\n\n" + ItemIncident(42) + "\n- **Owner:** @a\n"
+	if n := ItemIncidentOf(body); n != 42 {
+		t.Errorf("ItemIncidentOf = %d, want 42", n)
+	}
+	if n := ItemIncidentOf("see - **Incident:** #7 inline"); n != 0 {
+		t.Errorf("ItemIncidentOf read a line that does not start the line: %d", n)
+	}
+	by, reason, ok := DeclineOf(DeclineNote(5, "erin", 3, "not worth it"))
+	if !ok || by != "erin" || reason != "not worth it" {
+		t.Errorf("DeclineOf = %q, %q, %v", by, reason, ok)
+	}
+}

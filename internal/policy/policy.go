@@ -21,6 +21,30 @@ type Policy struct {
 	Postmortem  Postmortem  `yaml:"postmortem"`
 	Check       Check       `yaml:"check"`
 	ActionItems ActionItems `yaml:"action_items"`
+	Related     Related     `yaml:"related_incidents"`
+	Changes     Changes     `yaml:"changes_before"`
+}
+
+// Related says how earlier incidents that look like the same failure are
+// found when an issue becomes an incident.
+type Related struct {
+	Enabled bool `yaml:"enabled"`
+	// MinScore is the least score a match needs (see internal/related).
+	MinScore float64 `yaml:"min_score"`
+	// MaxShown caps the matches the draft lists.
+	MaxShown int `yaml:"max_shown"`
+	// MaxCandidates caps the earlier incidents compared (the most recent).
+	MaxCandidates int `yaml:"max_candidates"`
+}
+
+// Changes says which changes the drafted timeline lists before the
+// incident started.
+type Changes struct {
+	// WindowHours is how far back from the incident's start to look; 0
+	// turns the list off.
+	WindowHours int `yaml:"window_hours"`
+	// MaxListed caps the pull requests and the deployments listed.
+	MaxListed int `yaml:"max_listed"`
 }
 
 // Incident says which issues are incidents.

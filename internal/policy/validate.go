@@ -124,6 +124,22 @@ func validate(p *Policy, d *decoder) error {
 	if len(a.StatusIssue.Title) > 256 {
 		v.fail("action_items.status_issue.title", "must be at most 256 characters, GitHub's limit for issue titles")
 	}
+	r := p.Related
+	if r.MinScore <= 0 || r.MinScore > 3 {
+		v.fail("related_incidents.min_score", fmt.Sprintf("must be above 0 and at most 3, got %g", r.MinScore))
+	}
+	if r.MaxShown < 1 || r.MaxShown > 10 {
+		v.fail("related_incidents.max_shown", fmt.Sprintf("must be between 1 and 10, got %d", r.MaxShown))
+	}
+	if r.MaxCandidates < 1 || r.MaxCandidates > 200 {
+		v.fail("related_incidents.max_candidates", fmt.Sprintf("must be between 1 and 200, got %d", r.MaxCandidates))
+	}
+	if c := p.Changes; c.WindowHours < 0 || c.WindowHours > 24*14 {
+		v.fail("changes_before.window_hours", fmt.Sprintf("must be between 0 and %d (14 days), got %d", 24*14, c.WindowHours))
+	}
+	if c := p.Changes; c.MaxListed < 1 || c.MaxListed > 100 {
+		v.fail("changes_before.max_listed", fmt.Sprintf("must be between 1 and 100, got %d", c.MaxListed))
+	}
 	return v.err
 }
 

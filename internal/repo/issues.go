@@ -24,7 +24,8 @@ type Issue struct {
 	// "not_planned" or "reopened" ("" when GitHub gives none).
 	StateReason string
 	// ClosedBy is who closed it ("" while open or unknown).
-	ClosedBy string
+	ClosedBy  string
+	UpdatedAt time.Time
 }
 
 // HasLabel reports whether the issue carries the label (case-insensitively,
@@ -46,6 +47,9 @@ func IssueOf(i *github.Issue) Issue {
 	}
 	if i.ClosedAt != nil {
 		out.ClosedAt = i.ClosedAt.UTC()
+	}
+	if i.UpdatedAt != nil {
+		out.UpdatedAt = i.UpdatedAt.UTC()
 	}
 	return out
 }
