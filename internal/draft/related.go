@@ -81,8 +81,8 @@ func (inc Incident) RelatedIncidents() string {
 }
 
 // ChangesBefore is the timeline's list of changes shipped in the window
-// before the incident started, newest first; "" when there were none or the
-// list is off.
+// before the incident started, newest first, without a final newline; ""
+// when the list is off.
 func (inc Incident) ChangesBefore() string {
 	if inc.ChangesWindow == 0 {
 		return ""
@@ -90,7 +90,7 @@ func (inc Incident) ChangesBefore() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Changes in the %s before the incident started\n\n", windowText(inc.ChangesWindow))
 	if len(inc.Changes) == 0 {
-		b.WriteString("No pull request merged into the default branch and no deployment in that window.\n")
+		b.WriteString("No pull request merged into the default branch and no deployment in that window.")
 		return b.String()
 	}
 	b.WriteString("| Time (UTC) | Change | Author |\n|---|---|---|\n")
@@ -113,7 +113,7 @@ func (inc Incident) ChangesBefore() string {
 	if inc.ChangesTruncated > 0 {
 		fmt.Fprintf(&b, "\n_%d more left out; the repository's history has them all._\n", inc.ChangesTruncated)
 	}
-	return b.String()
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // cell is copied text for a table cell: one line, mentions neutralised,

@@ -59,6 +59,7 @@ func init() {
 		"issues/list-events":              listEvents,
 
 		"pulls/list":              listPulls,
+		"repos/list-deployments":  listDeployments,
 		"pulls/create":            createPull,
 		"pulls/get":               getPull,
 		"pulls/update":            updatePull,

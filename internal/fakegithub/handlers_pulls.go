@@ -223,9 +223,23 @@ func listPulls(c *call) (reply, error) {
 		}
 		matched = append(matched, i)
 	}
-	if c.query("direction") != "asc" {
-		sort.SliceStable(matched, func(a, b int) bool { return matched[a].number > matched[b].number })
+	// sort: created (the default, by number) or updated; direction desc
+	// unless asc, as GitHub does.
+	less := func(a, b *issue) bool { return a.number < b.number }
+	if c.query("sort") == "updated" {
+		less = func(a, b *issue) bool {
+			if !a.updated.Equal(b.updated) {
+				return a.updated.Before(b.updated)
+			}
+			return a.number < b.number
+		}
 	}
+	sort.SliceStable(matched, func(a, b int) bool {
+		if c.query("direction") == "asc" {
+			return less(matched[a], matched[b])
+		}
+		return less(matched[b], matched[a])
+	})
 	return ok(renderPage(c, matched, func(i *issue) map[string]any { return c.s.renderPull(r, i) })), nil
 }
 

@@ -43,6 +43,7 @@ type repo struct {
 	suites      map[string]int64 // head sha -> check suite id
 	referenced  map[string]bool  // "number commit" pairs already recorded
 	private     bool
+	deployments []*deployment
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }

@@ -31,11 +31,10 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 		return proposal{}, err
 	}
 	inc := readRecord(s.issue, events, s.api.FullName(), p, s.api.BotLogin())
-	rel, err := s.findRelated(ctx, p)
+	rel, err := s.lookBack(ctx, p, &inc)
 	if err != nil {
 		return proposal{}, err
 	}
-	inc.Related = rel.Matches
 	tmpl, perr, err := s.template(ctx, p)
 	if err != nil {
 		return proposal{}, err

@@ -75,6 +75,7 @@ var operations = []string{
 	"GET /repos/{owner}/{repo}/issues/{issue_number}/events",
 
 	"GET /repos/{owner}/{repo}/pulls",
+	"GET /repos/{owner}/{repo}/deployments",
 	"POST /repos/{owner}/{repo}/pulls",
 	"GET /repos/{owner}/{repo}/pulls/{pull_number}",
 	"PATCH /repos/{owner}/{repo}/pulls/{pull_number}",
