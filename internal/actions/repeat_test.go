@@ -89,6 +89,7 @@ func TestRepeatIncidentIsNamedOnceWhileTheEarlierFixIsOpen(t *testing.T) {
 		}
 	}
 	doc := w.draftOf(t, twin)
+	t.Logf("twin #%d's draft:\n%s", twin, doc)
 	for _, want := range []string{"## Related Incidents",
 		fmt.Sprintf("- [#%d](", w.incident), "postmortem: [" + path + "]",
 		"shared labels: checkout", "similar words", "same files changed, reverted: services/checkout/retry.go",

@@ -41,6 +41,7 @@ func TestDraftListsChangesMergedBeforeTheIncident(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("draft:\n%s", doc)
 	for _, want := range []string{
 		"### Changes in the 24 hours before the incident started",
 		"| #" + strconv.Itoa(recent) + " Raise checkout retries for @\u200doncall | dana |",

@@ -41,12 +41,13 @@ type relatedSearch struct {
 
 // findRelated ranks the repository's earlier incidents against this one
 // (internal/related) and returns the best matches with their corrective
-// actions. Requests: one listing of the incident issues and one of the
-// action-item issues (every page), this incident's timeline and the files
-// of up to maxLinkedPulls merged pull requests it links, and for each
-// earlier incident not indexed yet or changed since, the same plus its
-// postmortem file: at most 2 + (1 + maxLinkedPulls) × (1 + max_candidates)
-// + max_candidates, and 2 + 1 + maxLinkedPulls once the index is current.
+// actions. Requests: one listing of the issues of each incident label and
+// one of the action-item issues (a request per 100), this incident's
+// timeline and the files of up to maxLinkedPulls merged pull requests it
+// links (at most 4), and for each earlier incident not indexed yet or
+// changed since, the same plus its postmortem file (at most 5 each): at
+// most 6 + 5 × max_candidates for a first search, 6 once the index is
+// current.
 func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSearch, error) {
 	if !p.Related.Enabled {
 		return relatedSearch{}, nil
