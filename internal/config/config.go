@@ -19,6 +19,10 @@ import (
 // DefaultListenAddr is where the server listens when nothing says otherwise.
 const DefaultListenAddr = ":8080"
 
+// DefaultAdminListenAddr serves metrics and readiness detail on loopback
+// only; ADMIN_LISTEN_ADDR="" turns the admin listener off.
+const DefaultAdminListenAddr = "127.0.0.1:9090"
+
 // DefaultDatabaseURL is an embedded SQLite file under ./data.
 const DefaultDatabaseURL = "sqlite://data/postmortem-bot.db"
 
@@ -28,6 +32,8 @@ type Config struct {
 	PrivateKeyPath  string           `yaml:"private_key_path"`
 	AppSlug         string           `yaml:"app_slug"`
 	ListenAddr      string           `yaml:"listen_addr"`
+	// AdminListenAddr serves /metrics and detailed readiness; "" is off.
+	AdminListenAddr string `yaml:"admin_listen_addr"`
 	DatabaseURL     string           `yaml:"database_url"`
 	LogFormat       string           `yaml:"log_format"`
 	LogLevel        string           `yaml:"log_level"`
@@ -46,6 +52,9 @@ type Config struct {
 	// reference may name besides its owner's .github repository; still only
 	// for repositories of the same owner.
 	PolicyRemotes []string `yaml:"policy_remotes"`
+
+	// adminSet records that AdminListenAddr was given (even empty).
+	adminSet bool
 }
 
 // DefaultDataDir is where the setup page stores the app's credentials.
@@ -102,6 +111,10 @@ func Load(path string, required bool, getenv func(string) (string, bool)) (Confi
 		case err == nil:
 			if err := decodeFile(path, data, &c); err != nil {
 				return c, err
+			}
+			var keys map[string]any
+			if yaml.Unmarshal(data, &keys) == nil {
+				_, c.adminSet = keys["admin_listen_addr"]
 			}
 		case os.IsNotExist(err) && !required:
 		default:
@@ -167,6 +180,9 @@ func (c *Config) applyEnv(getenv func(string) (string, bool)) error {
 	str("GITHUB_APP_PRIVATE_KEY_PATH", &c.PrivateKeyPath)
 	str("GITHUB_APP_SLUG", &c.AppSlug)
 	str("LISTEN_ADDR", &c.ListenAddr)
+	if v, ok := getenv("ADMIN_LISTEN_ADDR"); ok {
+		c.AdminListenAddr, c.adminSet = strings.TrimSpace(v), true
+	}
 	str("DATABASE_URL", &c.DatabaseURL)
 	str("LOG_FORMAT", &c.LogFormat)
 	str("LOG_LEVEL", &c.LogLevel)
@@ -217,6 +233,9 @@ func (c *Config) fillDefaults() {
 	}
 	if c.ListenAddr == "" {
 		c.ListenAddr = DefaultListenAddr
+	}
+	if c.AdminListenAddr == "" && !c.adminSet {
+		c.AdminListenAddr = DefaultAdminListenAddr
 	}
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL
@@ -285,6 +304,9 @@ func (c *Config) validate() error {
 	}
 	if c.WebhookURL != "" && !strings.HasPrefix(c.WebhookURL, "http://") && !strings.HasPrefix(c.WebhookURL, "https://") {
 		add("WEBHOOK_URL", fmt.Sprintf("must be an http(s) URL, got %q", c.WebhookURL))
+	}
+	if c.AdminListenAddr != "" && c.AdminListenAddr == c.ListenAddr {
+		add("ADMIN_LISTEN_ADDR", "must differ from LISTEN_ADDR: metrics stay off the public port")
 	}
 	if _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {
 		add("DATABASE_URL", err.Error())

@@ -6,6 +6,7 @@ package event
 import (
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 // Delivery is one webhook delivery as a job sees it.
@@ -22,6 +23,21 @@ type Delivery struct {
 	// beside the job (not in the job's arguments, which the queue re-reads
 	// and re-writes on every fetch and retry) and loaded before Work runs.
 	Payload []byte `json:"-"`
+	// Summary is what the intake read from the payload while GitHub
+	// waited; it is not stored with the job.
+	Summary Summary `json:"-"`
+}
+
+// Summary is the part of a payload the intake decodes once, for every
+// handler's decision.
+type Summary struct {
+	// Label is the label an issues.labeled or unlabeled event names.
+	Label string
+	// IssueLabels are the issue's labels after the change.
+	IssueLabels []string
+	IssueNumber int
+	// PullRequest is true when the issue is a pull request.
+	PullRequest bool
 }
 
 // Decode unmarshals the delivery's payload into v (a go-github event type).
@@ -48,4 +64,36 @@ type Handler interface {
 // action that causes the same kind of event again.
 type OwnEvents interface {
 	WantsOwn(d *Delivery) bool
+}
+
+// PolicyFacts is what the intake remembers of a repository's postmortem
+// policy, learned from its last read: enough to tell, without I/O, whether
+// a label change can concern the app.
+type PolicyFacts struct {
+	IncidentLabels  []string
+	ActionItemLabel string
+	// PostmortemDirectory is where the repository's postmortems live.
+	PostmortemDirectory string
+}
+
+// IsIncidentLabel reports whether label marks an incident (GitHub's label
+// names compare without case).
+func (f PolicyFacts) IsIncidentLabel(label string) bool {
+	for _, l := range f.IncidentLabels {
+		if strings.EqualFold(l, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// PolicyWants is implemented by a handler whose interest in some
+// deliveries depends on the repository's policy. The intake asks it,
+// instead of Wants, when it holds fresh facts for the repository; with
+// none (a cold or stale cache) it asks Wants, which must not need them.
+type PolicyWants interface {
+	// DependsOnPolicy says whether the decision about d needs the facts
+	// (asking for them may cost a policy read later).
+	DependsOnPolicy(d *Delivery) bool
+	WantsUnder(d *Delivery, f PolicyFacts) bool
 }

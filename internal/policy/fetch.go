@@ -37,13 +37,14 @@ func (s Source) String() string {
 	return fmt.Sprintf("%s@%s:%s", s.Repo, s.Ref, s.Path)
 }
 
-// Fetch loads the policy for owner/repo at ref (empty: the default branch).
+// fetch loads the policy for owner/repo at ref (empty: the default branch).
 // It reads the repository's own file, following a remote reference, else the
 // one in the owner's .github repository, else uses the defaults. A file is
 // sized from its directory listing and never downloaded when it is over
 // MaxFileBytes. An invalid file, or a remote reference that leaves the owner
-// (see CheckRemote), gives an *Error naming the repository and path it came from.
-func Fetch(ctx context.Context, client *github.Client, owner, repo, ref string) (*Policy, Source, error) {
+// (see CheckRemote), gives an *Error naming the repository and path it came
+// from. Fetch (observe.go) wraps it.
+func fetch(ctx context.Context, client *github.Client, owner, repo, ref string) (*Policy, Source, error) {
 	r := reader{c: client}
 	src := Source{Repo: owner + "/" + repo, Ref: ref}
 	content, src, err := r.firstOf(ctx, src, Paths)

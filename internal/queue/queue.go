@@ -80,6 +80,7 @@ func New(db *store.DB, o Options) (Client, error) {
 		Logger:                      slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		WorkerMiddleware: []rivertype.WorkerMiddleware{&outcomes{metrics: o.Metrics, log: o.Logger},
 			&watchdog{metrics: o.Metrics, log: o.Logger, slowAfter: SlowJobAfter}},
+		JobInsertMiddleware:  []rivertype.JobInsertMiddleware{&backgroundLast{}},
 		FetchPollInterval:    o.PollInterval,
 		FetchCooldown:        100 * time.Millisecond,
 		RescueStuckJobsAfter: rescueAfter,

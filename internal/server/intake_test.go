@@ -367,8 +367,8 @@ func TestHealthReadinessAndMetricsEndpoints(t *testing.T) {
 	if code, body := h.Get("/readyz"); code != http.StatusOK || !strings.Contains(body, "ready") {
 		t.Errorf("/readyz: %d %s", code, body)
 	}
-	if code, body := h.Get("/metrics"); code != http.StatusOK || !strings.Contains(body, "postmortem_bot_webhook_ack_seconds") {
-		t.Errorf("/metrics: %d, missing ack histogram", code)
+	if code, body := h.GetAdmin("/metrics"); code != http.StatusOK || !strings.Contains(body, "postmortem_bot_webhook_ack_seconds") {
+		t.Errorf("admin /metrics: %d, missing ack histogram", code)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/palantir/go-githubapp/githubapp"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
@@ -26,6 +25,7 @@ import (
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/policyfacts"
 	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/setup"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
@@ -67,6 +67,9 @@ type Server struct {
 	// githubProblem says why GitHub could not be asked at start (startup.go).
 	githubProblem atomic.Pointer[string]
 	noJobs        bool
+	facts         *policyfacts.Cache
+	// adminAddr is where the admin listener listens, once it does.
+	adminAddr atomic.Pointer[string]
 }
 
 // New builds the server: it opens and migrates the database and wires
@@ -92,7 +95,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		o.Logger.Warn().Err(unreachable).Msg("starting unready: GitHub did not answer GET /app; retrying")
 	}
 
-	s.db, err = store.Open(ctx, o.Config.DatabaseURL)
+	s.db, err = store.Open(o.Logger.WithContext(ctx), o.Config.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -130,7 +133,8 @@ func New(ctx context.Context, o Options) (*Server, error) {
 			periodic = append(periodic, r.PeriodicJobs()...)
 		}
 	}
-	if err := river.AddWorkerSafely(workers, queue.NewEventWorker(handlers, s.db)); err != nil {
+	s.facts = policyfacts.New(policyfacts.Options{GitHub: clients, Logger: o.Logger})
+	if err := river.AddWorkerSafely(workers, queue.NewEventWorker(learnPolicies(handlers, s.facts), s.db)); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -153,7 +157,11 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	lazy.Set(s.jobs)
 
-	s.intake = webhook.New(o.Config.GitHub.App.WebhookSecret, handlers, s.jobs, s.db, s.metrics)
+	s.intake = webhook.New(webhook.Options{
+		Secret: o.Config.GitHub.App.WebhookSecret, Handlers: handlers, Writer: queue.NewDeliveryWriter(s.db, s.jobs),
+		Metrics: s.metrics, Priorities: queue.NewPriorities(),
+		Facts: s.facts,
+	})
 	if o.Config.AppSlug == "" {
 		o.Config.AppSlug = slug
 	}
@@ -171,20 +179,7 @@ func (s *Server) routes() *gin.Engine {
 	s.intake.Route(r, WebhookPath)
 	r.GET("/setup", gin.WrapF(setup.Closed))
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", func(c *gin.Context) {
-		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-		defer cancel()
-		if err := s.db.Ready(ctx); err != nil {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": err.Error()})
-			return
-		}
-		if reason := s.githubReady(); reason != "" {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "not ready", "reason": reason})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
-	})
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{})))
+	r.GET("/readyz", s.readiness(false))
 	return r
 }
 
@@ -248,6 +243,10 @@ func (s *Server) learnBotLogin(ctx context.Context) {
 // the shutdown timeout, and returns nil.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.db.Close()
+	admin, err := s.listenAdmin()
+	if err != nil {
+		return err
+	}
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRun()
 	if !s.noJobs {
@@ -277,6 +276,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutCtx); err != nil {
 		s.log.Warn().Err(err).Msg("HTTP shutdown")
 	}
+	s.intake.Close()
+	s.facts.Close()
+	if admin != nil {
+		_ = admin.Shutdown(shutCtx)
+	}
 	if !s.noJobs {
 		if err := s.jobs.Stop(shutCtx); err != nil {
 			s.log.Warn().Err(err).Msg("jobs did not finish in time; cancelling them (they will run again on the next start)")
@@ -290,6 +294,32 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return serveErr
 	}
 	return nil
+}
+
+// listenAdmin starts the admin listener (metrics, detailed readiness) when
+// ADMIN_LISTEN_ADDR names one.
+func (s *Server) listenAdmin() (*http.Server, error) {
+	if s.cfg.AdminListenAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", s.cfg.AdminListenAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on ADMIN_LISTEN_ADDR %s: %w", s.cfg.AdminListenAddr, err)
+	}
+	addr := ln.Addr().String()
+	s.adminAddr.Store(&addr)
+	srv := &http.Server{Handler: s.adminRoutes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute}
+	go func() { _ = srv.Serve(ln) }()
+	s.log.Info().Str("addr", addr).Msg("admin listener (metrics, readiness detail)")
+	return srv, nil
+}
+
+// AdminAddr is the admin listener's address, or "" when there is none (yet).
+func (s *Server) AdminAddr() string {
+	if p := s.adminAddr.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // Run listens on the configured address and serves until ctx is cancelled.

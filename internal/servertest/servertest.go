@@ -53,10 +53,12 @@ type Options struct {
 
 // Harness is a running server wired to a fake GitHub.
 type Harness struct {
-	T           testing.TB
-	GitHub      *fakegithub.Server
-	Server      *server.Server
-	URL         string
+	T      testing.TB
+	GitHub *fakegithub.Server
+	Server *server.Server
+	URL    string
+	// AdminURL is the admin listener (metrics, readiness detail).
+	AdminURL    string
 	DatabaseURL string
 	Clock       *clock.Fake
 
@@ -80,6 +82,7 @@ func Start(t testing.TB, o Options) *Harness {
 	}
 	cfg := config.Config{
 		ListenAddr:      "127.0.0.1:0",
+		AdminListenAddr: "127.0.0.1:0",
 		DatabaseURL:     o.DatabaseURL,
 		LogFormat:       "json",
 		LogLevel:        "debug",
@@ -123,8 +126,11 @@ func Start(t testing.TB, o Options) *Harness {
 	// The server asks GitHub for the app's slug as it starts; wait for that
 	// so tests that count GitHub requests see only their own.
 	deadline := time.Now().Add(10 * time.Second)
-	for srv.BotLogin() == "" && time.Now().Before(deadline) {
+	for (srv.BotLogin() == "" || (cfg.AdminListenAddr != "" && srv.AdminAddr() == "")) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
+	}
+	if a := srv.AdminAddr(); a != "" {
+		h.AdminURL = "http://" + a
 	}
 	return h
 }
@@ -244,9 +250,25 @@ func (h *Harness) WaitIdle() {
 	}
 }
 
-// Metric returns the text of /metrics lines starting with name.
+// GetAdmin fetches a path on the server's admin listener.
+func (h *Harness) GetAdmin(path string) (int, string) {
+	h.T.Helper()
+	if h.AdminURL == "" {
+		h.T.Fatalf("GET %s: the server has no admin listener", path)
+	}
+	resp, err := http.Get(h.AdminURL + path)
+	if err != nil {
+		h.T.Fatalf("GET admin %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+// Metric returns the text of /metrics lines (from the admin listener)
+// starting with name.
 func (h *Harness) Metric(name string) []string {
-	_, body := h.Get("/metrics")
+	_, body := h.GetAdmin("/metrics")
 	var out []string
 	for _, line := range strings.Split(body, "\n") {
 		if strings.HasPrefix(line, name) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrNoDelivery means a delivery's payload is not (or no longer) stored.
@@ -42,4 +43,39 @@ func (db *DB) PruneDeliveries(ctx context.Context, before int64) (int64, error) 
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// DeliveryRow is a webhook payload to store.
+type DeliveryRow struct {
+	ID, Event  string
+	Payload    []byte
+	ReceivedAt int64
+}
+
+// Execer runs one statement inside a transaction of either database.
+type Execer interface {
+	Exec(ctx context.Context, query string, args ...any) error
+}
+
+// SaveDeliveries stores payloads in one statement through tx (part of a
+// caller's transaction). A delivery already stored keeps its first copy.
+func (db *DB) SaveDeliveries(ctx context.Context, tx Execer, rows []DeliveryRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO pmbot_deliveries (delivery_id, event, payload, received_at) VALUES `)
+	args := make([]any, 0, 4*len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?)")
+		args = append(args, r.ID, r.Event, r.Payload, r.ReceivedAt)
+	}
+	b.WriteString(` ON CONFLICT (delivery_id) DO NOTHING`)
+	if err := tx.Exec(ctx, db.Rebind(b.String()), args...); err != nil {
+		return fmt.Errorf("store %d delivery payloads: %w", len(rows), err)
+	}
+	return nil
 }

@@ -7,8 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,6 +27,10 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// defaultPostgresConns bounds a replica's PostgreSQL connections: enough
+// for the job workers, River's services and several intake commits at once.
+const defaultPostgresConns = 24
+
 // DB is the app's database.
 type DB struct {
 	// SQL runs the app's own queries. Write them with ? placeholders and pass
@@ -37,6 +39,11 @@ type DB struct {
 	Dialect Dialect
 	// Pool is the pgx pool River uses on PostgreSQL (nil on SQLite).
 	Pool *pgxpool.Pool
+	// Intake writes acknowledged deliveries. On SQLite it is a connection
+	// of its own, so a burst of acknowledgements waits only for SQLite's
+	// write lock, never in line behind the job workers' statements for the
+	// shared connection; on PostgreSQL it is SQL.
+	Intake *sql.DB
 
 	migrated atomic.Bool
 	// recorded caches repositories already written by RecordRepository.
@@ -44,7 +51,8 @@ type DB struct {
 }
 
 // Open connects to the database a DATABASE_URL names, creating the SQLite
-// file (and its directory) when needed. It does not migrate.
+// file (0600) and its directory (0700) when needed, or tightening them
+// (logged to the context's logger). It does not migrate.
 func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	target, err := config.ParseDatabaseURL(databaseURL)
 	if err != nil {
@@ -52,7 +60,17 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 	}
 	switch target.Kind {
 	case "postgres":
-		pool, err := pgxpool.New(ctx, target.URL)
+		cfg, err := pgxpool.ParseConfig(target.URL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		if !strings.Contains(target.URL, "pool_max_conns") {
+			// pgx's default (4 on a 2-core machine) leaves webhook intake
+			// waiting for a connection behind the job workers and River's
+			// own services; pool_max_conns in DATABASE_URL overrides this.
+			cfg.MaxConns = defaultPostgresConns
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
@@ -60,12 +78,11 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 			pool.Close()
 			return nil, fmt.Errorf("connect to postgres: %w", err)
 		}
-		return &DB{SQL: stdlib.OpenDBFromPool(pool), Dialect: Postgres, Pool: pool}, nil
+		sqlDB := stdlib.OpenDBFromPool(pool)
+		return &DB{SQL: sqlDB, Dialect: Postgres, Pool: pool, Intake: sqlDB}, nil
 	default:
-		if dir := filepath.Dir(target.Path); dir != "" {
-			if err := os.MkdirAll(dir, 0o750); err != nil {
-				return nil, fmt.Errorf("create data directory %s: %w", dir, err)
-			}
+		if err := prepareSQLiteFile(ctx, target.Path); err != nil {
+			return nil, err
 		}
 		dsn := "file:" + target.Path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate"
@@ -80,7 +97,13 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", target.Path, err)
 		}
-		return &DB{SQL: db, Dialect: SQLite}, nil
+		intake, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", target.Path, err)
+		}
+		intake.SetMaxOpenConns(1)
+		return &DB{SQL: db, Dialect: SQLite, Intake: intake}, nil
 	}
 }
 
@@ -128,6 +151,9 @@ func (db *DB) Ready(ctx context.Context) error {
 // Close releases the database.
 func (db *DB) Close() error {
 	err := db.SQL.Close()
+	if db.Intake != nil && db.Intake != db.SQL {
+		db.Intake.Close()
+	}
 	if db.Pool != nil {
 		db.Pool.Close()
 	}
