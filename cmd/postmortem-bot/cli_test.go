@@ -216,6 +216,8 @@ func envFor(t *testing.T, gh *fakegithub.Server) map[string]string {
 		"DATABASE_URL":              "sqlite://" + filepath.Join(t.TempDir(), "bot.db"),
 		"DATA_DIR":                  filepath.Join(t.TempDir(), "data"),
 		"LISTEN_ADDR":               "127.0.0.1:0",
+		// Tests run side by side: no fixed admin port.
+		"ADMIN_LISTEN_ADDR": "127.0.0.1:0",
 	}
 }
 

@@ -26,12 +26,14 @@ func validEnv(t *testing.T) map[string]string {
 		"GITHUB_V3_API_URL":         gh.URL() + "/",
 		"DATABASE_URL":              "sqlite://" + filepath.Join(t.TempDir(), "bot.db"),
 		"LISTEN_ADDR":               "127.0.0.1:0",
+		// Tests run side by side: no fixed admin port.
+		"ADMIN_LISTEN_ADDR": "127.0.0.1:0",
 	}
 }
 
 func setEnv(t *testing.T, env map[string]string) {
 	for _, k := range []string{"GITHUB_APP_INTEGRATION_ID", "GITHUB_APP_WEBHOOK_SECRET", "GITHUB_APP_PRIVATE_KEY",
-		"GITHUB_APP_PRIVATE_KEY_PATH", "GITHUB_V3_API_URL", "DATABASE_URL", "LISTEN_ADDR", "WORKERS", "SHUTDOWN_TIMEOUT",
+		"GITHUB_APP_PRIVATE_KEY_PATH", "GITHUB_V3_API_URL", "DATABASE_URL", "LISTEN_ADDR", "ADMIN_LISTEN_ADDR", "WORKERS", "SHUTDOWN_TIMEOUT",
 		"DATA_DIR", "PUBLIC_URL", "GITHUB_WEB_URL", "GITHUB_APP_SLUG", "LOG_FORMAT", "LOG_LEVEL"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)

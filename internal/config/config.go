@@ -28,17 +28,17 @@ const DefaultDatabaseURL = "sqlite://data/postmortem-bot.db"
 
 // Config is everything `postmortem-bot serve` needs.
 type Config struct {
-	GitHub          githubapp.Config `yaml:"github"`
-	PrivateKeyPath  string           `yaml:"private_key_path"`
-	AppSlug         string           `yaml:"app_slug"`
-	ListenAddr      string           `yaml:"listen_addr"`
+	GitHub         githubapp.Config `yaml:"github"`
+	PrivateKeyPath string           `yaml:"private_key_path"`
+	AppSlug        string           `yaml:"app_slug"`
+	ListenAddr     string           `yaml:"listen_addr"`
 	// AdminListenAddr serves /metrics and detailed readiness; "" is off.
-	AdminListenAddr string `yaml:"admin_listen_addr"`
-	DatabaseURL     string           `yaml:"database_url"`
-	LogFormat       string           `yaml:"log_format"`
-	LogLevel        string           `yaml:"log_level"`
-	Workers         int              `yaml:"workers"`
-	ShutdownTimeout time.Duration    `yaml:"shutdown_timeout"`
+	AdminListenAddr string        `yaml:"admin_listen_addr"`
+	DatabaseURL     string        `yaml:"database_url"`
+	LogFormat       string        `yaml:"log_format"`
+	LogLevel        string        `yaml:"log_level"`
+	Workers         int           `yaml:"workers"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// PublicURL is where GitHub (and a browser) reach this server; the
 	// setup page builds the app's manifest from it.
 	PublicURL string `yaml:"public_url"`
@@ -305,7 +305,7 @@ func (c *Config) validate() error {
 	if c.WebhookURL != "" && !strings.HasPrefix(c.WebhookURL, "http://") && !strings.HasPrefix(c.WebhookURL, "https://") {
 		add("WEBHOOK_URL", fmt.Sprintf("must be an http(s) URL, got %q", c.WebhookURL))
 	}
-	if c.AdminListenAddr != "" && c.AdminListenAddr == c.ListenAddr {
+	if c.AdminListenAddr != "" && c.AdminListenAddr == c.ListenAddr && portOf(c.ListenAddr) != "0" {
 		add("ADMIN_LISTEN_ADDR", "must differ from LISTEN_ADDR: metrics stay off the public port")
 	}
 	if _, err := ParseDatabaseURL(c.DatabaseURL); err != nil {

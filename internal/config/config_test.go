@@ -160,3 +160,30 @@ func TestPolicyRemotes(t *testing.T) {
 		t.Fatalf("bad entry: %v", err)
 	}
 }
+
+func TestAdminListenerDefaultsToLoopbackAndCanBeTurnedOff(t *testing.T) {
+	base := map[string]string{"GITHUB_APP_INTEGRATION_ID": "1", "GITHUB_APP_WEBHOOK_SECRET": "s", "GITHUB_APP_PRIVATE_KEY": "-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----\n"}
+	with := func(k, v string) map[string]string {
+		m := map[string]string{}
+		for a, b := range base {
+			m[a] = b
+		}
+		if k != "" {
+			m[k] = v
+		}
+		return m
+	}
+	c, err := Load("", false, env(with("", "")))
+	if err != nil || c.AdminListenAddr != DefaultAdminListenAddr {
+		t.Fatalf("default admin address %q (%v), want %q", c.AdminListenAddr, err, DefaultAdminListenAddr)
+	}
+	c, err = Load("", false, env(with("ADMIN_LISTEN_ADDR", "")))
+	if err != nil || c.AdminListenAddr != "" {
+		t.Fatalf("ADMIN_LISTEN_ADDR=\"\" should turn it off, got %q (%v)", c.AdminListenAddr, err)
+	}
+	m := with("ADMIN_LISTEN_ADDR", ":8080")
+	m["LISTEN_ADDR"] = ":8080"
+	if _, err := Load("", false, env(m)); err == nil || !strings.Contains(err.Error(), "ADMIN_LISTEN_ADDR") {
+		t.Fatalf("metrics on the public address must be refused, got %v", err)
+	}
+}

@@ -37,7 +37,7 @@ func TestManifestPutsTheAddressesUnderThePublicURL(t *testing.T) {
 		if m.Hook["url"] != tc.wantHook || m.Hook["active"] != true || m.Redirect != tc.wantRedirect {
 			t.Errorf("%s: hook %v, redirect %q", tc.public, m.Hook, m.Redirect)
 		}
-		if m.Name != "postmortem-bot" || m.Permissions["contents"] != "write" || m.Permissions["metadata"] != "read" || len(m.Events) != 5 {
+		if m.Name != "postmortem-bot" || m.Permissions["contents"] != "write" || m.Permissions["metadata"] != "read" || len(m.Events) != 6 {
 			t.Errorf("app.yml not carried over: %+v", m)
 		}
 	}
