@@ -43,7 +43,16 @@ func (w *DeliveryWriter) WriteDeliveries(ctx context.Context, batch []StoredDeli
 		rows = append(rows, store.DeliveryRow{ID: d.ID, Event: d.Event, Payload: d.Payload, ReceivedAt: d.ReceivedAt})
 		params = append(params, d.Jobs...)
 	}
-	switch c := w.client.(type) {
+	client := w.client
+	// Wrappers (resumingClient) embed the River client they add to.
+	for {
+		r, ok := client.(*resumingClient)
+		if !ok {
+			break
+		}
+		client = r.Client
+	}
+	switch c := client.(type) {
 	case *river.Client[*sql.Tx]:
 		tx, err := w.db.Intake.BeginTx(ctx, nil)
 		if err != nil {
