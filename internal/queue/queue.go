@@ -90,16 +90,21 @@ func New(db *store.DB, o Options) (Client, error) {
 		cfg.Workers = o.Workers
 		cfg.PeriodicJobs = o.Periodic
 	}
+	var c Client
+	var err error
 	switch db.Dialect {
 	case store.Postgres:
-		return newClient(riverpgxv5.New(db.Pool), cfg)
+		c, err = newClient(riverpgxv5.New(db.Pool), cfg)
 	default:
-		c, err := newClient(riversqlite.New(db.SQL), cfg)
-		if err != nil || o.MaxWorkers == 0 {
-			return c, err
+		c, err = newClient(riversqlite.New(db.SQL), cfg)
+		if err == nil && o.MaxWorkers > 0 {
+			c = &resumingClient{Client: c, db: db, metrics: o.Metrics, log: o.Logger}
 		}
-		return &resumingClient{Client: c, db: db, metrics: o.Metrics, log: o.Logger}, nil
 	}
+	if err == nil && o.Metrics != nil && o.MaxWorkers > 0 {
+		err = registerOverdue(o.Metrics, c)
+	}
+	return c, err
 }
 
 func newClient[TTx any](driver riverdriver.Driver[TTx], cfg *river.Config) (Client, error) {

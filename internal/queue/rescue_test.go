@@ -307,3 +307,52 @@ func TestJobTimeoutStopsAJob(t *testing.T) {
 	}
 	t.Fatalf("a job sleeping an hour was not stopped within %s", JobTimeout+10*time.Second)
 }
+
+// TestOverdueJobsAreVisibleInMetrics leaves a job marked running for longer
+// than the timeout, as a crashed replica does on PostgreSQL until River's
+// rescuer takes it: /metrics counts it until it is taken up again.
+func TestOverdueJobsAreVisibleInMetrics(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	inserter := newTestClient(t, db, nil, 0)
+	res, err := inserter.Insert(ctx, sleepArgs{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crashWhileRunning(t, db, res.Job.ID)
+	m := metrics.New()
+	newTestClient(t, db, m, 1) // not started: nothing takes the job up yet
+	if got := gauge(t, m, "postmortem_bot_jobs_overdue"); got != 0 {
+		t.Fatalf("a job running for less than the timeout counts as overdue: %v", got)
+	}
+	ago := time.Now().Add(-JobTimeout - time.Second).UTC()
+	if db.Dialect == store.Postgres {
+		_, err = db.Exec(ctx, `UPDATE river_job SET attempted_at = ? WHERE id = ?`, ago, res.Job.ID)
+	} else {
+		_, err = db.Exec(ctx, `UPDATE river_job SET attempted_at = ? WHERE id = ?`, ago.Format("2006-01-02 15:04:05.000"), res.Job.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gauge(t, m, "postmortem_bot_jobs_overdue"); got != 1 {
+		t.Errorf("postmortem_bot_jobs_overdue = %v, want 1", got)
+	}
+}
+
+// gauge sums every series of a gauge on the registry.
+func gauge(t *testing.T, m *metrics.Metrics, name string) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, s := range f.GetMetric() {
+				sum += s.GetGauge().GetValue()
+			}
+		}
+	}
+	return sum
+}
