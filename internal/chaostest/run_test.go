@@ -230,9 +230,33 @@ func (r *run) start() {
 			c.GitHub.V4APIURL = l.github.URL() + "/graphql"
 		},
 	})
+	// The server answers HTTP once its job queue has started (and, on
+	// SQLite, resumed what the crash left): only then is it up.
+	up := time.Now().Add(30 * time.Second)
+	for !healthy(l.h.URL) {
+		if time.Now().After(up) {
+			r.t.Fatalf("the restarted server did not answer /healthz within 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	r.cur = l
 	r.webhook.Store(&l.h.URL)
 	r.lastRestart = time.Now()
+}
+
+func healthy(addr string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr+"/healthz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // kill crashes a server process: GitHub and the database stop hearing from
