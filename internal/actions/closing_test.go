@@ -115,3 +115,20 @@ func startBothWith(t *testing.T, policyYAML string) *world {
 	}})
 	return w
 }
+
+// TestReconciliationReadsHowAMissedClosingHappened: an item's issue closed
+// as not planned while no webhook reached the app is shown as declined
+// after the daily reconciliation, with the reason from the closer's comment.
+func TestReconciliationReadsHowAMissedClosingHappened(t *testing.T) {
+	t.Parallel()
+	w := start(t, "")
+	w.deliverMerge(t, path, postmortem(twoItems))
+	alert := w.issueTitled(t, "Alert on checkout errors")
+	w.GitHub.Comment(owner, repo, alert.Number, "carol", "The new dashboard covers it.")
+	w.GitHub.CloseIssueAs(owner, repo, alert.Number, "carol", "not_planned")
+	w.run(t, actions.ReconcileArgs{})
+	want := fmt.Sprintf("- [x] #%d Alert on checkout errors — @bob, due 2026-04-20 — **declined** by carol: The new dashboard covers it.", alert.Number)
+	if body := w.tracking(t); !strings.Contains(body, want) {
+		t.Errorf("tracking comment lacks %q:\n%s", want, body)
+	}
+}
