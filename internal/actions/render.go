@@ -365,7 +365,7 @@ func statusBody(items []actionItem, incidentTitles map[int]string, repeats []rep
 		b.WriteString("### Repeat incidents\n\nIncidents declared while an earlier incident that looks like the same failure still had open corrective actions:\n\n")
 		b.WriteString("| Incident | Looks like | Open corrective actions then |\n|---|---|---|\n")
 		for _, x := range repeats {
-			fmt.Fprintf(&b, "| #%d %s | #%d | %s |\n", x.Number, cell(x.Title), x.Earlier, cell(x.OpenActions))
+			fmt.Fprintf(&b, "| #%d %s | %s#%d | %s |\n", x.Number, cell(x.Title), cell(x.EarlierRepo), x.Earlier, cell(x.OpenActions))
 		}
 		b.WriteString("\n")
 	}

@@ -67,12 +67,13 @@ func (r records) forgetStatusIssue(ctx context.Context, repoID int64, issue int)
 // feature in pmbot_incident_repeats).
 type repeat struct {
 	Number, Earlier int
+	EarlierRepo     string // "owner/name" for another repository's incident
 	Title           string
 	OpenActions     string // "#3 #4"
 }
 
 func (r records) repeats(ctx context.Context, repoID int64) ([]repeat, error) {
-	rows, err := r.db.Query(ctx, `SELECT number, earlier, title, open_actions FROM pmbot_incident_repeats
+	rows, err := r.db.Query(ctx, `SELECT number, earlier_repo, earlier, title, open_actions FROM pmbot_incident_repeats
 		WHERE repo_id = ? ORDER BY number`, repoID)
 	if err != nil {
 		return nil, fmt.Errorf("read repeat incidents: %w", err)
@@ -81,7 +82,7 @@ func (r records) repeats(ctx context.Context, repoID int64) ([]repeat, error) {
 	var out []repeat
 	for rows.Next() {
 		var x repeat
-		if err := rows.Scan(&x.Number, &x.Earlier, &x.Title, &x.OpenActions); err != nil {
+		if err := rows.Scan(&x.Number, &x.EarlierRepo, &x.Earlier, &x.Title, &x.OpenActions); err != nil {
 			return nil, fmt.Errorf("read repeat incidents: %w", err)
 		}
 		out = append(out, x)

@@ -10,6 +10,9 @@ import (
 
 // RelatedIncident is an earlier incident that looks like the same failure.
 type RelatedIncident struct {
+	// Repository is "owner/name" for an incident of another repository,
+	// "" for one of the incident's own.
+	Repository    string
 	Number        int
 	Title         string
 	URL           string
@@ -17,6 +20,14 @@ type RelatedIncident struct {
 	PostmortemURL string
 	Reasons       []string
 	Actions       []ActionRef // its corrective-action issues
+}
+
+// Ref names the incident: "#N", or "owner/name#N" in another repository.
+func (r RelatedIncident) Ref() string { return r.ActionRef(r.Number) }
+
+// ActionRef names an issue of the incident's repository as GitHub links it.
+func (r RelatedIncident) ActionRef(number int) string {
+	return fmt.Sprintf("%s#%d", r.Repository, number)
 }
 
 // ActionRef is a corrective-action issue and its state.
@@ -49,7 +60,7 @@ func (inc Incident) RelatedIncidents() string {
 	b.WriteString("## Related Incidents\n\n")
 	b.WriteString("<!--\nEarlier incidents that look like the same failure, found by postmortem-bot with the reasons\nthey matched. Remove any that are not related; say below why the earlier fixes did not prevent this one.\n-->\n\n")
 	for _, r := range inc.Related {
-		fmt.Fprintf(&b, "- [#%d](%s) %s", r.Number, r.URL, EscapeMarkdown(safe.Neutralise(r.Title)))
+		fmt.Fprintf(&b, "- [%s](%s) %s", r.Ref(), r.URL, EscapeMarkdown(safe.Neutralise(r.Title)))
 		if r.Postmortem != "" {
 			fmt.Fprintf(&b, " — postmortem: [%s](%s)", EscapeMarkdown(r.Postmortem), r.PostmortemURL)
 		} else {
@@ -70,7 +81,7 @@ func (inc Incident) RelatedIncidents() string {
 				if a.Open {
 					state = "**open**"
 				}
-				items[i] = fmt.Sprintf("#%d %s (%s)", a.Number, EscapeMarkdown(safe.Neutralise(a.Title)), state)
+				items[i] = fmt.Sprintf("%s %s (%s)", r.ActionRef(a.Number), EscapeMarkdown(safe.Neutralise(a.Title)), state)
 			}
 			fmt.Fprintf(&b, "  - Corrective actions: %s\n", strings.Join(items, ", "))
 		} else {

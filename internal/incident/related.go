@@ -39,45 +39,87 @@ type relatedSearch struct {
 	Repeat *draft.RelatedIncident
 }
 
-// findRelated ranks the repository's earlier incidents against this one
-// (internal/related) and returns the best matches with their corrective
-// actions. Requests: one listing of the issues of each incident label and
-// one of the action-item issues (a request per 100), this incident's
-// timeline and the files of up to maxLinkedPulls merged pull requests it
-// links (at most 4), and for each earlier incident not indexed yet or
-// changed since, the same plus its postmortem file (at most 5 each): at
-// most 6 + 5 × max_candidates for a first search, 6 once the index is
-// current.
+// searched is a repository the search reads: this incident's, or (with
+// related_incidents.across_org) another of its owner's.
+type searched struct {
+	c    *repo.Client
+	ref  repo.Ref
+	home bool // the incident's own repository
+	// actions are its action-item issues by incident; actionOf the
+	// incident of each action-item issue.
+	actions  map[int][]draft.ActionRef
+	actionOf map[int]int
+}
+
+// keyOf names an incident of the repository for the ranking and the draft:
+// "#N" at home, "owner/name#N" elsewhere.
+func (r searched) keyOf(number int) string {
+	if r.home {
+		return "#" + strconv.Itoa(number)
+	}
+	return r.ref.String() + "#" + strconv.Itoa(number)
+}
+
+// findRelated ranks earlier incidents against this one (internal/related)
+// and returns the best matches with their corrective actions. Requests per
+// repository searched: one listing of the issues of each incident label and
+// one of the action-item issues (a request per 100), and for each earlier
+// incident not indexed yet or changed since, its timeline, the files of up
+// to maxLinkedPulls merged pull requests it links and its postmortem file
+// (at most 5 each); plus this incident's timeline and linked files (at most
+// 4): at most 6 + 5 × max_candidates for a first search of the repository,
+// 6 once its index is current.
 func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSearch, error) {
 	if !p.Related.Enabled {
 		return relatedSearch{}, nil
 	}
-	earlierIssues, err := s.earlierIncidents(ctx, p)
-	if err != nil || len(earlierIssues) == 0 {
-		return relatedSearch{}, err
-	}
-	actions, actionOwner, err := s.actionIssues(ctx, p)
+	repos, err := s.searchedRepos(ctx, p)
 	if err != nil {
 		return relatedSearch{}, err
 	}
 	excluded := append(slices.Clone(p.Incident.Labels), p.Severity.Labels...)
 	var earlier []related.Incident
-	entries := map[string]indexEntry{}
-	for _, i := range earlierIssues {
-		e, err := s.indexed(ctx, p, i)
+	type found struct {
+		entry indexEntry
+		in    *searched
+	}
+	byKey := map[string]found{}
+	for k := range repos {
+		r := &repos[k]
+		issues, err := s.earlierIncidents(ctx, p, *r)
 		if err != nil {
 			return relatedSearch{}, err
 		}
-		key := "#" + strconv.Itoa(i.Number)
-		entries[key] = e
-		ri := related.Incident{Key: key, Text: e.Text, Labels: without(e.Labels, excluded), Files: e.Files, Reverted: e.Reverted}
-		for _, a := range actions[i.Number] {
-			ri.Actions = append(ri.Actions, a.Number)
+		if len(issues) == 0 {
+			continue
 		}
-		ri.Actions = append(ri.Actions, mentionedActions(e.Text, actionOwner)...)
-		earlier = append(earlier, ri)
+		if r.actions, r.actionOf, err = actionIssues(ctx, p, r.c); err != nil {
+			return relatedSearch{}, err
+		}
+		for _, i := range issues {
+			e, err := s.indexed(ctx, p, *r, i)
+			if err != nil {
+				return relatedSearch{}, err
+			}
+			key := r.keyOf(i.Number)
+			byKey[key] = found{e, r}
+			ri := related.Incident{Key: key, Text: e.Text, Labels: without(e.Labels, excluded), Files: e.Files, Reverted: e.Reverted}
+			for _, a := range r.actions[i.Number] {
+				ri.Actions = append(ri.Actions, a.Number)
+			}
+			ri.Actions = append(ri.Actions, mentionedActions(e.Text, r.actionOf)...)
+			if !r.home {
+				// Files and issue numbers of another repository are not
+				// this one's: only labels and words compare.
+				ri.Files, ri.Reverted, ri.Actions = nil, nil, nil
+			}
+			earlier = append(earlier, ri)
+		}
 	}
-	now, err := s.thisIncident(ctx, p, excluded, actionOwner)
+	if len(earlier) == 0 {
+		return relatedSearch{}, nil
+	}
+	now, err := s.thisIncident(ctx, p, excluded, repos[0].actionOf)
 	if err != nil {
 		return relatedSearch{}, err
 	}
@@ -87,13 +129,17 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 	}
 	var out relatedSearch
 	for _, m := range ms {
-		e := entries[m.Key]
-		r := draft.RelatedIncident{Number: e.Number, Title: e.Title, URL: s.webURL("issues", strconv.Itoa(e.Number)),
-			Reasons: m.Reasons, Actions: actions[e.Number]}
-		if e.Postmortem != "" {
-			r.Postmortem, r.PostmortemURL = e.Postmortem, s.webURL("blob/HEAD", escapePath(e.Postmortem))
+		f := byKey[m.Key]
+		e, r := f.entry, f.in
+		ri := draft.RelatedIncident{Number: e.Number, Title: e.Title, URL: webURL(s.h.env.WebURL, r.ref, "issues", strconv.Itoa(e.Number)),
+			Reasons: m.Reasons, Actions: r.actions[e.Number]}
+		if !r.home {
+			ri.Repository = r.ref.String()
 		}
-		out.Matches = append(out.Matches, r)
+		if e.Postmortem != "" {
+			ri.Postmortem, ri.PostmortemURL = e.Postmortem, webURL(s.h.env.WebURL, r.ref, "blob/HEAD", escapePath(e.Postmortem))
+		}
+		out.Matches = append(out.Matches, ri)
 	}
 	for k := range out.Matches {
 		if len(openActions(out.Matches[k])) > 0 {
@@ -104,17 +150,47 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 	return out, nil
 }
 
-// earlierIncidents are the incident issues opened before this one (lower
-// numbers), the most recent first, at most max_candidates.
-func (s *session) earlierIncidents(ctx context.Context, p *policy.Policy) ([]repo.Issue, error) {
+// searchedRepos is the incident's repository first, then, with
+// related_incidents.across_org, the other repositories of the same owner
+// and installation that the app has recorded (every repository it received
+// a webhook from), by name.
+func (s *session) searchedRepos(ctx context.Context, p *policy.Policy) ([]searched, error) {
+	home := repo.Ref{InstallationID: s.key.InstallationID, RepoID: s.key.RepoID, Owner: s.key.Owner, Name: s.key.Name}
+	out := []searched{{c: s.api, ref: home, home: true, actionOf: map[int]int{}}}
+	if !p.Related.AcrossOrg {
+		return out, nil
+	}
+	all, err := s.h.env.DB.Repositories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a].Name < all[b].Name })
+	for _, r := range all {
+		if r.ID == home.RepoID || r.InstallationID != home.InstallationID || !strings.EqualFold(r.Owner, home.Owner) {
+			continue
+		}
+		ref := repo.Ref{InstallationID: r.InstallationID, RepoID: r.ID, Owner: r.Owner, Name: r.Name}
+		c, err := s.h.env.Client(ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, searched{c: c, ref: ref, actionOf: map[int]int{}})
+	}
+	return out, nil
+}
+
+// earlierIncidents are a repository's incident issues opened before this
+// one, the most recent first, at most max_candidates.
+func (s *session) earlierIncidents(ctx context.Context, p *policy.Policy, r searched) ([]repo.Issue, error) {
+	opened := s.issue.GetCreatedAt().Time
 	byNumber := map[int]repo.Issue{}
 	for _, l := range p.Incident.Labels {
-		list, err := s.api.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{l}})
+		list, err := r.c.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{l}})
 		if err != nil {
 			return nil, err
 		}
 		for _, i := range list {
-			if i.Number < s.key.Number {
+			if (r.home && i.Number < s.key.Number) || (!r.home && i.CreatedAt.Before(opened)) {
 				byNumber[i.Number] = i
 			}
 		}
@@ -130,12 +206,13 @@ func (s *session) earlierIncidents(ctx context.Context, p *policy.Policy) ([]rep
 	return out, nil
 }
 
-// actionIssues are the action-item issues the app opened, by the incident
-// their body names, and the incident of each issue number. While the app's
-// bot login is unknown none can be trusted, and none is used.
-func (s *session) actionIssues(ctx context.Context, p *policy.Policy) (map[int][]draft.ActionRef, map[int]int, error) {
+// actionIssues are the action-item issues the app opened in a repository,
+// by the incident their body names, and the incident of each issue number.
+// While the app's bot login is unknown none can be trusted, and none is
+// used.
+func actionIssues(ctx context.Context, p *policy.Policy, c *repo.Client) (map[int][]draft.ActionRef, map[int]int, error) {
 	byIncident, owner := map[int][]draft.ActionRef{}, map[int]int{}
-	marked, err := s.api.AppIssuesMarked(ctx, repo.IssueQuery{State: "all", Labels: []string{p.ActionItems.Label}}, func(body string) string {
+	marked, err := c.AppIssuesMarked(ctx, repo.IssueQuery{State: "all", Labels: []string{p.ActionItems.Label}}, func(body string) string {
 		if marker.ActionItemOf(body) == "" {
 			return ""
 		}
@@ -164,22 +241,22 @@ func (s *session) actionIssues(ctx context.Context, p *policy.Policy) (map[int][
 // indexed is an earlier incident's index entry, read again from GitHub when
 // missing, when its issue changed, or while no merged postmortem is known
 // (at most hourly).
-func (s *session) indexed(ctx context.Context, p *policy.Policy, i repo.Issue) (indexEntry, error) {
+func (s *session) indexed(ctx context.Context, p *policy.Policy, r searched, i repo.Issue) (indexEntry, error) {
 	idx, now := s.h.related, s.h.env.Clock.Now().Unix()
-	e, found, err := idx.get(ctx, s.key.RepoID, i.Number)
+	e, found, err := idx.get(ctx, r.ref.RepoID, i.Number)
 	if err != nil {
 		return indexEntry{}, err
 	}
 	if found && e.IssueUpdatedAt == i.UpdatedAt.Unix() && (e.Postmortem != "" || now-e.IndexedAt < reindexAfterSeconds) {
 		return e, nil
 	}
-	files, reverted, postmortem, err := s.linkedFiles(ctx, p, i.Number)
+	files, reverted, postmortem, err := linkedFiles(ctx, p, r.c, i.Number)
 	if err != nil {
 		return indexEntry{}, err
 	}
 	text := i.Title + "\n" + i.Body
 	if postmortem != "" {
-		content, ok, err := s.api.File(ctx, postmortem, "")
+		content, ok, err := r.c.File(ctx, postmortem, "")
 		if err != nil {
 			return indexEntry{}, err
 		}
@@ -194,15 +271,15 @@ func (s *session) indexed(ctx context.Context, p *policy.Policy, i repo.Issue) (
 	}
 	e = indexEntry{Number: i.Number, IssueUpdatedAt: i.UpdatedAt.Unix(), Title: i.Title, Text: text, Labels: i.Labels,
 		Files: files, Reverted: reverted, Postmortem: postmortem, IndexedAt: now}
-	return e, idx.put(ctx, s.key.RepoID, e)
+	return e, idx.put(ctx, r.ref.RepoID, e)
 }
 
 // linkedFiles reads the files touched by the merged pull requests an
 // incident's timeline links (up to maxLinkedPulls, the latest merged
 // first): reverts' files also as reverted, and a pull request adding a
 // postmortem gives its path instead.
-func (s *session) linkedFiles(ctx context.Context, p *policy.Policy, number int) (files, reverted []string, postmortem string, err error) {
-	pulls, err := s.api.PullsReferencing(ctx, number)
+func linkedFiles(ctx context.Context, p *policy.Policy, c *repo.Client, number int) (files, reverted []string, postmortem string, err error) {
+	pulls, err := c.PullsReferencing(ctx, number)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -218,7 +295,7 @@ func (s *session) linkedFiles(ctx context.Context, p *policy.Policy, number int)
 	}
 	dir := strings.Trim(p.Postmortem.Directory, "/") + "/"
 	for _, pr := range merged {
-		pf, err := s.api.PullFiles(ctx, pr.Number)
+		pf, err := c.PullFiles(ctx, pr.Number)
 		if err != nil {
 			return nil, nil, "", err
 		}
@@ -246,7 +323,7 @@ func (s *session) linkedFiles(ctx context.Context, p *policy.Policy, number int)
 
 // thisIncident is the new incident as the ranking reads it.
 func (s *session) thisIncident(ctx context.Context, p *policy.Policy, excluded []string, actionOwner map[int]int) (related.Incident, error) {
-	files, reverted, _, err := s.linkedFiles(ctx, p, s.key.Number)
+	files, reverted, _, err := linkedFiles(ctx, p, s.api, s.key.Number)
 	if err != nil {
 		return related.Incident{}, err
 	}
@@ -323,24 +400,24 @@ func (s *session) noteRepeat(ctx context.Context, rs relatedSearch) error {
 			return fmt.Errorf("say %s repeats #%d: %w", s.key, r.Number, err)
 		}
 	}
-	numbers := make([]int, len(open))
+	refs := make([]string, len(open))
 	for i, a := range open {
-		numbers[i] = a.Number
+		refs[i] = r.ActionRef(a.Number)
 	}
-	s.log.Info().Int("earlier", r.Number).Ints("open_actions", numbers).Msg("repeat incident")
-	return s.h.related.noteRepeat(ctx, s.key.RepoID, s.key.Number, s.issue.GetTitle(), r.Number, numbers, s.h.env.Clock.Now())
+	s.log.Info().Str("earlier", r.Ref()).Strs("open_actions", refs).Msg("repeat incident")
+	return s.h.related.noteRepeat(ctx, s.key.RepoID, s.key.Number, s.issue.GetTitle(), r.Repository, r.Number, refs, s.h.env.Clock.Now())
 }
 
 func repeatBody(r draft.RelatedIncident, open []draft.ActionRef) string {
 	var b strings.Builder
 	b.WriteString(marker.Repeat + "\n")
-	fmt.Fprintf(&b, "**This looks like a repeat of #%d** (%s). ", r.Number, oneLine(r.Title))
+	fmt.Fprintf(&b, "**This looks like a repeat of %s** (%s). ", r.Ref(), oneLine(r.Title))
 	if len(r.Reasons) > 0 {
 		fmt.Fprintf(&b, "Why: %s.\n\n", oneLine(strings.Join(r.Reasons, "; ")))
 	}
 	b.WriteString("Its corrective actions still open, so the fix for last time has not shipped:\n\n")
 	for _, a := range open {
-		fmt.Fprintf(&b, "- #%d %s\n", a.Number, oneLine(a.Title))
+		fmt.Fprintf(&b, "- %s %s\n", r.ActionRef(a.Number), oneLine(a.Title))
 	}
 	b.WriteString("\nThe postmortem draft lists it under Related Incidents.\n")
 	return b.String()
@@ -348,9 +425,9 @@ func repeatBody(r draft.RelatedIncident, open []draft.ActionRef) string {
 
 func oneLine(s string) string { return mention.Neutralise(strings.Join(strings.Fields(s), " ")) }
 
-// webURL links a page of the repository on GitHub's web site.
-func (s *session) webURL(kind, rest string) string {
-	return fmt.Sprintf("%s/%s/%s/%s/%s", strings.TrimRight(s.h.env.WebURL, "/"), s.key.Owner, s.key.Name, kind, rest)
+// webURL links a page of a repository on GitHub's web site.
+func webURL(base string, r repo.Ref, kind, rest string) string {
+	return fmt.Sprintf("%s/%s/%s/%s/%s", strings.TrimRight(base, "/"), r.Owner, r.Name, kind, rest)
 }
 
 func escapePath(p string) string {

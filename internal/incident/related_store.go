@@ -68,14 +68,12 @@ func (x relatedIndex) put(ctx context.Context, repoID int64, e indexEntry) error
 }
 
 // noteRepeat records, once, that incident number repeats earlier.
-func (x relatedIndex) noteRepeat(ctx context.Context, repoID int64, number int, title string, earlier int, open []int, at time.Time) error {
-	refs := make([]string, len(open))
-	for i, n := range open {
-		refs[i] = fmt.Sprintf("#%d", n)
-	}
-	_, err := x.db.Exec(ctx, `INSERT INTO pmbot_incident_repeats (repo_id, number, title, earlier, open_actions, noted_at)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (repo_id, number) DO NOTHING`,
-		repoID, number, title, earlier, strings.Join(refs, " "), at.Unix())
+// earlierRepo is "owner/name" when the earlier incident is in another
+// repository; open names its open action-item issues ("#5", "o/r#5").
+func (x relatedIndex) noteRepeat(ctx context.Context, repoID int64, number int, title, earlierRepo string, earlier int, open []string, at time.Time) error {
+	_, err := x.db.Exec(ctx, `INSERT INTO pmbot_incident_repeats (repo_id, number, title, earlier_repo, earlier, open_actions, noted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repo_id, number) DO NOTHING`,
+		repoID, number, title, earlierRepo, earlier, strings.Join(open, " "), at.Unix())
 	if err != nil {
 		return fmt.Errorf("record incident #%d as a repeat of #%d: %w", number, earlier, err)
 	}

@@ -33,8 +33,12 @@ type Related struct {
 	MinScore float64 `yaml:"min_score"`
 	// MaxShown caps the matches the draft lists.
 	MaxShown int `yaml:"max_shown"`
-	// MaxCandidates caps the earlier incidents compared (the most recent).
+	// MaxCandidates caps the earlier incidents compared (the most recent),
+	// per repository searched.
 	MaxCandidates int `yaml:"max_candidates"`
+	// AcrossOrg also searches the owner's other repositories the app is
+	// installed on (and has recorded).
+	AcrossOrg bool `yaml:"across_org"`
 }
 
 // Changes says which changes the drafted timeline lists before the

@@ -25,6 +25,7 @@ type Issue struct {
 	StateReason string
 	// ClosedBy is who closed it ("" while open or unknown).
 	ClosedBy  string
+	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
@@ -50,6 +51,9 @@ func IssueOf(i *github.Issue) Issue {
 	}
 	if i.UpdatedAt != nil {
 		out.UpdatedAt = i.UpdatedAt.UTC()
+	}
+	if i.CreatedAt != nil {
+		out.CreatedAt = i.CreatedAt.UTC()
 	}
 	return out
 }
