@@ -87,24 +87,33 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 	for k := range repos {
 		r := &repos[k]
 		issues, err := s.earlierIncidents(ctx, p, *r)
+		if err == nil && len(issues) > 0 {
+			r.actions, r.actionOf, err = actionIssues(ctx, p, r.c)
+		}
+		entries := make([]indexEntry, 0, len(issues))
+		for _, i := range issues {
+			if err != nil {
+				break
+			}
+			var e indexEntry
+			if e, err = s.indexed(ctx, p, *r, i); err == nil {
+				entries = append(entries, e)
+			}
+		}
+		if err != nil && !r.home {
+			// Another repository that cannot be read (uninstalled, gone,
+			// failing) must not hold up this incident's draft.
+			s.log.Warn().Err(err).Str("searched", r.ref.String()).Msg("related incidents: skipping a repository")
+			continue
+		}
 		if err != nil {
 			return relatedSearch{}, err
 		}
-		if len(issues) == 0 {
-			continue
-		}
-		if r.actions, r.actionOf, err = actionIssues(ctx, p, r.c); err != nil {
-			return relatedSearch{}, err
-		}
-		for _, i := range issues {
-			e, err := s.indexed(ctx, p, *r, i)
-			if err != nil {
-				return relatedSearch{}, err
-			}
-			key := r.keyOf(i.Number)
+		for _, e := range entries {
+			key := r.keyOf(e.Number)
 			byKey[key] = found{e, r}
 			ri := related.Incident{Key: key, Text: e.Text, Labels: without(e.Labels, excluded), Files: e.Files, Reverted: e.Reverted}
-			for _, a := range r.actions[i.Number] {
+			for _, a := range r.actions[e.Number] {
 				ri.Actions = append(ri.Actions, a.Number)
 			}
 			ri.Actions = append(ri.Actions, mentionedActions(e.Text, r.actionOf)...)

@@ -12,7 +12,8 @@ import (
 // TestRelatedIncidentsAcrossTheOrganisation: with across_org, an incident
 // whose twin is in another repository of the owner (one the app works in)
 // gets that twin in its draft as owner/name#N and one comment naming its
-// open corrective action there; without it, neither.
+// open corrective action there, even while a third repository fails to
+// answer; without it, neither.
 func TestRelatedIncidentsAcrossTheOrganisation(t *testing.T) {
 	for _, across := range []bool{true, false} {
 		t.Run(map[bool]string{true: "across_org", false: "this repository only"}[across], func(t *testing.T) {
@@ -35,6 +36,17 @@ func TestRelatedIncidentsAcrossTheOrganisation(t *testing.T) {
 			action := gh.CreateIssue(owner, other, fakegithub.IssueSeed{Title: "Check the document count before swapping the alias",
 				Body:   marker.ActionItem("postmortems/reindex.md", "check-count") + "\nCorrective action.\n\n" + marker.ItemIncident(twin) + "\n",
 				Labels: []string{"corrective-action"}, Author: gh.BotLogin()})
+			// A third repository the app works in that fails when read
+			// must not hold up the draft.
+			const broken = "billing"
+			gh.AddRepo(owner, broken)
+			gh.SetPermission(owner, broken, "mkaur", "write")
+			b := gh.CreateIssue(owner, broken, fakegithub.IssueSeed{Title: "Invoices late", Author: "pagerbot"})
+			gh.AddLabelToIssue(owner, broken, b, "incident", "mkaur")
+			deliver(t, h, "issues", gh.IssueWebhook("labeled", owner, broken, b, "mkaur", nil))
+			h.WaitIdle()
+			gh.FailNext(1000, 500, func(method, path string) bool { return strings.HasPrefix(path, "/repos/acme/billing/issues") })
+			brokenReads := gh.CountRequests("GET", "/repos/acme/billing/issues")
 			h.Clock.Advance(48 * time.Hour)
 
 			n := gh.CreateIssue(owner, repo, fakegithub.IssueSeed{Title: "Empty search results after reindex",
@@ -61,6 +73,9 @@ func TestRelatedIncidentsAcrossTheOrganisation(t *testing.T) {
 					t.Errorf("without across_org the other repository was searched: %d repeat comments, draft:\n%s", len(comments), doc)
 				}
 				return
+			}
+			if gh.CountRequests("GET", "/repos/acme/billing/issues") == brokenReads {
+				t.Errorf("the failing repository was not searched, so the test shows nothing about it")
 			}
 			if !strings.Contains(doc, "- ["+twinRef+"](https://github.com/acme/search/issues/") || !strings.Contains(doc, actionRef+" Check the document count before swapping the alias (**open**)") {
 				t.Errorf("draft lacks the twin %s and its open action %s:\n%s", twinRef, actionRef, doc)
