@@ -11,6 +11,9 @@ func (h *Handler) RegisterWorkers(w *river.Workers) error {
 	if err := river.AddWorkerSafely(w, &statusWorker{h: h}); err != nil {
 		return err
 	}
+	if err := river.AddWorkerSafely(w, &orgStatusWorker{h: h}); err != nil {
+		return err
+	}
 	if err := river.AddWorkerSafely(w, &remindersWorker{h: h}); err != nil {
 		return err
 	}

@@ -43,7 +43,7 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 	}
 	pol := s.pol
 	if !pol.ActionItems.StatusIssue.Enabled {
-		return nil
+		return h.scheduleOrgStatus(ctx, r)
 	}
 	items, err := h.records.ofRepo(ctx, r.RepoID)
 	if err != nil {
@@ -78,13 +78,19 @@ func (h *Handler) updateStatus(ctx context.Context, r repo.Ref) error {
 	if after.Dirty != before.Dirty {
 		return river.JobSnooze(h.opts.StatusDelay)
 	}
-	return nil
+	return h.scheduleOrgStatus(ctx, r)
 }
 
 // writeStatus edits the status issue, or opens a new one when there is
 // none or someone closed or deleted it. It returns the issue's number.
 func (s *session) writeStatus(ctx context.Context, rec statusRecord, body string) (int, error) {
-	c, title := s.c, s.pol.ActionItems.StatusIssue.Title
+	return s.writeMarked(ctx, rec, body, s.pol.ActionItems.StatusIssue.Title, statusMarker)
+}
+
+// writeMarked is writeStatus for any status issue the app finds by the
+// marker its body carries (the repository's, or the organisation's).
+func (s *session) writeMarked(ctx context.Context, rec statusRecord, body, title, statusMarker string) (int, error) {
+	c := s.c
 	if rec.Issue != 0 {
 		if body == rec.Body {
 			return rec.Issue, nil

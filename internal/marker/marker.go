@@ -147,3 +147,6 @@ func ItemIncidentOf(body string) int {
 	}
 	return 0
 }
+
+// OrgStatus marks the organisation's status issue in its .github repository.
+const OrgStatus = "<!-- postmortem-bot:action-items-org-status -->"

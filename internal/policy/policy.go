@@ -108,6 +108,9 @@ type ActionItems struct {
 	// either way).
 	DeclinedCountAsDone bool        `yaml:"declined_count_as_done"`
 	StatusIssue         StatusIssue `yaml:"status_issue"`
+	// OrgStatusIssue, read from the owner's .github repository, is one
+	// issue there aggregating every repository the app works in.
+	OrgStatusIssue StatusIssue `yaml:"org_status_issue"`
 	// MaxPerPostmortem caps the action items one postmortem may list: the
 	// check reports more as an error, and a merge opens no issue beyond it.
 	MaxPerPostmortem int `yaml:"max_per_postmortem"`

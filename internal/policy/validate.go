@@ -124,6 +124,12 @@ func validate(p *Policy, d *decoder) error {
 	if len(a.StatusIssue.Title) > 256 {
 		v.fail("action_items.status_issue.title", "must be at most 256 characters, GitHub's limit for issue titles")
 	}
+	if a.OrgStatusIssue.Enabled && strings.TrimSpace(a.OrgStatusIssue.Title) == "" {
+		v.fail("action_items.org_status_issue.title", "must not be empty while the organisation status issue is enabled", "action_items.org_status_issue.enabled")
+	}
+	if len(a.OrgStatusIssue.Title) > 256 {
+		v.fail("action_items.org_status_issue.title", "must be at most 256 characters, GitHub's limit for issue titles")
+	}
 	r := p.Related
 	if r.MinScore <= 0 || r.MinScore > 3 {
 		v.fail("related_incidents.min_score", fmt.Sprintf("must be above 0 and at most 3, got %g", r.MinScore))
