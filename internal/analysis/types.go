@@ -2,7 +2,11 @@
 // language and action items. It is pure: text and a Config in, findings out.
 package analysis
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Severity ranks a finding. "error" fails an enforcing check; "warning" and
 // "info" are reported but never fail it on their own.
@@ -65,6 +69,19 @@ type Finding struct {
 	// Person is the word naming the person the finding is about, when the
 	// rule looks for one ("Alex", "on-call", "@kim").
 	Person string `json:"person,omitempty"`
+}
+
+// Matched says which words of the text a language finding is about, for
+// people reading it: `"broke" (about "Alex")`; "" for structural findings.
+func (f Finding) Matched() string {
+	if f.Match == "" {
+		return ""
+	}
+	m := fmt.Sprintf("%q", f.Match)
+	if f.Person != "" && !strings.Contains(f.Match, f.Person) {
+		m += fmt.Sprintf(" (about %q)", f.Person)
+	}
+	return m
 }
 
 // sections lists the required sections, then the recommended ones.

@@ -130,6 +130,9 @@ func TestBlamefulSentencesFailWithAnnotationsAtExactPositions(t *testing.T) {
 		if !strings.Contains(got.Message, "Try instead: ") {
 			t.Errorf("annotation %d has no suggestion: %q", i, got.Message)
 		}
+		if !strings.Contains(got.Message, "\n\nMatched: \"") {
+			t.Errorf("annotation %d does not say which words it matched: %q", i, got.Message)
+		}
 		got.Message, got.RawDetails = "", ""
 		if got != w {
 			t.Errorf("annotation %d:\n got %+v\nwant %+v", i, got, w)

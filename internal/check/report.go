@@ -147,6 +147,9 @@ func annotationOf(f analysis.Finding) annotation {
 		a.EndColumn = max(f.EndColumn, f.Column)
 	}
 	msg := f.Message
+	if m := f.Matched(); m != "" {
+		msg += "\n\nMatched: " + m
+	}
 	if f.Suggestion != "" {
 		msg += "\n\nTry instead: " + f.Suggestion
 	}

@@ -14,6 +14,10 @@ type jsonFinding struct {
 	Severity   string `json:"severity"`
 	Message    string `json:"message"`
 	Suggestion string `json:"suggestion"`
+	// Match and Person are the words a language finding is about; absent
+	// for structural findings.
+	Match  string `json:"match,omitempty"`
+	Person string `json:"person,omitempty"`
 }
 
 // jsonMissing names a required section missing from a file.
@@ -33,7 +37,7 @@ func writeJSON(w io.Writer, r *report) error {
 	for _, res := range r.results {
 		for _, f := range res.Findings {
 			out.Findings = append(out.Findings, jsonFinding{File: f.File, Line: f.Line, Column: f.Column, Rule: f.Rule,
-				Severity: string(f.Severity), Message: f.Message, Suggestion: f.Suggestion})
+				Severity: string(f.Severity), Message: f.Message, Suggestion: f.Suggestion, Match: f.Match, Person: f.Person})
 		}
 		for _, s := range res.MissingSections {
 			out.MissingSections = append(out.MissingSections, jsonMissing{File: res.File, Section: s})

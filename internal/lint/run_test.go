@@ -98,12 +98,17 @@ func TestJSONFormat(t *testing.T) {
 		t.Fatalf("%d findings, want 5", len(got.Findings))
 	}
 	f := got.Findings[2]
-	keys := []string{"file", "line", "column", "rule", "severity", "message", "suggestion"}
+	keys := []string{"file", "line", "column", "rule", "severity", "message", "suggestion", "match", "person"}
 	if len(f) != len(keys) {
 		t.Errorf("finding has keys %v, want exactly %v", f, keys)
 	}
-	if f["file"] != "testdata/blameful.md" || f["line"] != float64(14) || f["column"] != float64(14) || f["rule"] != "person-fault" || f["severity"] != "error" {
+	if f["file"] != "testdata/blameful.md" || f["line"] != float64(14) || f["column"] != float64(14) || f["rule"] != "person-fault" || f["severity"] != "error" ||
+		f["match"] != "broke" || f["person"] != "Alex" {
 		t.Errorf("finding = %v", f)
+	}
+	// A structural finding has no words to show.
+	if s := got.Findings[0]; s["rule"] != "section-missing" || s["match"] != nil || s["person"] != nil {
+		t.Errorf("structural finding = %v, want section-missing without match or person", s)
 	}
 	want := []map[string]string{{"file": "testdata/blameful.md", "section": "Action Items"}} // Lessons Learned is recommended, not required
 	if !reflect.DeepEqual(got.MissingSections, want) {

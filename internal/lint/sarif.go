@@ -111,7 +111,7 @@ func writeSARIF(w io.Writer, r *report) error {
 					DefaultConfiguration: sarifConfig{sarifLevel(f.Severity)}})
 			}
 			text := f.Message
-			if m := matchedWords(f); m != "" {
+			if m := f.Matched(); m != "" {
 				text += " Matched: " + m + "."
 			}
 			if f.Suggestion != "" {

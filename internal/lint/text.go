@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
 )
@@ -22,7 +21,7 @@ func writeText(w io.Writer, r *report) error {
 		for _, f := range res.Findings {
 			counts[f.Severity]++
 			fmt.Fprintf(bw, "%s:%d:%d %s %s: %s\n", f.File, f.Line, f.Column, f.Severity, f.Rule, f.Message)
-			if m := matchedWords(f); m != "" {
+			if m := f.Matched(); m != "" {
 				fmt.Fprintf(bw, "    matched: %s\n", m)
 			}
 			if f.Suggestion != "" {
@@ -46,17 +45,4 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// matchedWords says which words of the text a language finding is about:
-// `"broke" (about "Alex")`; "" for structural findings.
-func matchedWords(f analysis.Finding) string {
-	if f.Match == "" {
-		return ""
-	}
-	m := fmt.Sprintf("%q", f.Match)
-	if f.Person != "" && !strings.Contains(f.Match, f.Person) {
-		m += fmt.Sprintf(" (about %q)", f.Person)
-	}
-	return m
 }
