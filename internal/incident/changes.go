@@ -6,6 +6,7 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
 // changesBefore fills the draft's list of changes shipped in the policy's
@@ -26,6 +27,12 @@ func (s *session) changesBefore(ctx context.Context, p *policy.Policy, inc *draf
 		return err
 	}
 	deployments, moreDeployments, err := s.api.DeploymentsBetween(ctx, from, to)
+	if repo.IsForbidden(err) {
+		// An installation made before the app asked for deployments:read
+		// answers 403 until an owner accepts it; the draft must not wait.
+		s.log.Warn().Err(err).Msg("deployments not listed in the draft: the installation has not granted the Deployments (read) permission")
+		deployments, moreDeployments, err = nil, false, nil
+	}
 	if err != nil {
 		return err
 	}

@@ -56,3 +56,42 @@ func TestDraftListsChangesMergedBeforeTheIncident(t *testing.T) {
 		t.Errorf("draft lists the change merged a week before:\n%s", doc)
 	}
 }
+
+// TestDraftWithoutDeploymentsPermissionStillComes: an installation that has
+// not granted deployments:read answers 403 to the deployments listing; the
+// draft is opened at once, listing the merged pull requests without
+// deployments, instead of failing the incident's job.
+func TestDraftWithoutDeploymentsPermissionStillComes(t *testing.T) {
+	h := start(t)
+	gh := h.GitHub
+	gh.CommitFile(owner, repo, "raise-retries", "retries.go", []byte("package x\n"), "Raise checkout retries")
+	pr := gh.OpenPull(owner, repo, "raise-retries", "main", "Raise checkout retries", "dana")
+	gh.MergePull(owner, repo, pr, "dana")
+	gh.AddDeployment(owner, repo, fakegithub.DeploymentSeed{SHA: "0123456789abcdef0123", Ref: "v2.4.1", Environment: "production", Creator: "deploybot"})
+	h.Clock.Advance(30 * time.Minute)
+	gh.FailNext(1000, 403, func(method, path string) bool { return strings.HasSuffix(path, "/deployments") })
+
+	n := openIncident(t, h, "sev1")
+	label(t, h, n)
+	var doc string
+	for _, p := range gh.Pulls(owner, repo) {
+		if p.Head == "postmortem/incident-"+strconv.Itoa(n) {
+			for _, f := range gh.FilesAt(owner, repo, p.Head, "postmortems") {
+				content, _ := gh.FileAt(owner, repo, p.Head, f)
+				doc = string(content)
+			}
+		}
+	}
+	if doc == "" {
+		t.Fatalf("no draft for incident #%d; pulls: %+v", n, gh.Pulls(owner, repo))
+	}
+	if !strings.Contains(doc, "#"+strconv.Itoa(pr)+" Raise checkout retries") {
+		t.Errorf("draft lacks the merged pull request:\n%s", doc)
+	}
+	if strings.Contains(doc, "deployment of v2.4.1") {
+		t.Errorf("draft lists a deployment GitHub refused to list:\n%s", doc)
+	}
+	if got := gh.CountRequests("GET", "/repos/"+owner+"/"+repo+"/deployments"); got != 1 {
+		t.Errorf("deployments listed %d times, want once (no retry of the job)", got)
+	}
+}

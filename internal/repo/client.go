@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -55,6 +56,14 @@ func (c *Client) FullName() string { return c.owner + "/" + c.name }
 // more): 404, or 410 for a deleted issue. It is the one meaning of "not
 // found" every feature uses.
 func IsGone(err error) bool { return ghclient.IsNotFound(err) || ghclient.IsStatus(err, 410) }
+
+// IsForbidden reports a 403 that is not a rate limit: the installation lacks
+// a permission (for example one the app asked for after it was installed,
+// until an owner accepts it).
+func IsForbidden(err error) bool {
+	_, limited := ghclient.RetryAt(err, time.Now())
+	return ghclient.IsStatus(err, 403) && !limited
+}
 
 // IsRefused reports a 422: GitHub understood the request and will not do it
 // (a branch or pull request that exists already, a reviewer who cannot be
