@@ -14,6 +14,8 @@ import (
 
 	"github.com/palantir/go-githubapp/githubapp"
 	"gopkg.in/yaml.v3"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/didyoumean"
 )
 
 // DefaultListenAddr is where the server listens when nothing says otherwise.
@@ -158,7 +160,7 @@ func decodeFile(path string, data []byte, c *Config) error {
 	problem := strings.TrimPrefix(err.Error(), "yaml: ")
 	problem = strings.TrimPrefix(problem, "unmarshal errors:\n  ")
 	if key := unknownField(problem); key != "" {
-		if near := nearest(key, fileKeys()); near != "" {
+		if near := didyoumean.Nearest(key, fileKeys(), len(key)/3+1); near != "" {
 			problem += fmt.Sprintf("; did you mean %q?", near)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/postmortem-bot/postmortem-bot/internal/didyoumean"
 )
 
 // decoder lays a YAML policy file over a Policy, key by key, so that keys the
@@ -204,7 +206,7 @@ func (d *decoder) unknownKey(k *yaml.Node, path, child string, fields map[string
 	case path == "" && (k.Value == "remote" || k.Value == "path" || k.Value == "ref"):
 		return d.errorAt(k, child, "a remote reference holds only the keys remote, path and ref, and nothing else")
 	}
-	if near := nearest(k.Value, known); near != "" {
+	if near := didyoumean.Nearest(k.Value, known, 2); near != "" {
 		return d.errorAt(k, path, "unknown key here; did you mean %q?", near)
 	}
 	return d.errorAt(k, path, "unknown key here; the keys here are %s", strings.Join(known, ", "))
@@ -319,35 +321,4 @@ func describe(n *yaml.Node) string {
 		return "a number with a fraction"
 	}
 	return "a value with a custom tag"
-}
-
-// nearest returns the known key closest to a misspelt one, if it is close.
-func nearest(key string, known []string) string {
-	best, bestDist := "", 3
-	for _, k := range known {
-		if dist := editDistance(strings.ToLower(key), k); dist < bestDist {
-			best, bestDist = k, dist
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/analysis"
+	"github.com/postmortem-bot/postmortem-bot/internal/didyoumean"
 )
 
 // maxDays bounds every day count: ten years is already more than any process needs.
@@ -278,7 +279,7 @@ func (v *validator) ruleOverrides(o analysis.RuleOverrides) {
 
 func unknownRule(id string, known []string) string {
 	msg := "unknown rule id"
-	if near := nearest(id, known); near != "" {
+	if near := didyoumean.Nearest(id, known, 2); near != "" {
 		msg += fmt.Sprintf("; did you mean %q?", near)
 	}
 	return msg
