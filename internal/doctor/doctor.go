@@ -9,13 +9,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/config"
 	"github.com/postmortem-bot/postmortem-bot/internal/ghclient"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/setup"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
@@ -85,6 +88,75 @@ func checkDatabase(ctx context.Context, r *report, cfg config.Config) {
 		return
 	}
 	r.ok("database", string(db.Dialect)+" answers")
+	checkJobs(ctx, r, db)
+}
+
+// discardedWindow is how far back doctor lists jobs given up on.
+const discardedWindow = 7 * 24 * time.Hour
+
+// jobsShown bounds the jobs named per line; the count covers them all.
+const jobsShown = 5
+
+// checkJobs lists work the app is stuck on or gave up on: jobs running
+// past their timeout (a crash left them, or they ignore it) and jobs
+// discarded in the last week. Either is a warning: the server recovers the
+// first by itself, and the second needs a person to redeliver the event.
+func checkJobs(ctx context.Context, r *report, db *store.DB) {
+	jobs, err := queue.New(db, queue.Options{}) // insert-only: runs nothing
+	if err != nil {
+		r.warn("jobs", "cannot read the job table: "+err.Error())
+		return
+	}
+	now := time.Now()
+	overdue, err := queue.OverdueJobs(ctx, jobs, now)
+	if err != nil {
+		r.warn("jobs", "cannot read the job table (the server creates it at its first start): "+err.Error())
+		return
+	}
+	discarded, err := queue.DiscardedJobs(ctx, jobs, now.Add(-discardedWindow))
+	if err != nil {
+		r.warn("jobs", "cannot read the job table: "+err.Error())
+		return
+	}
+	if len(overdue) == 0 && len(discarded) == 0 {
+		r.ok("jobs", "none running past their timeout, none given up on in the last 7 days")
+		return
+	}
+	if len(overdue) > 0 {
+		r.warn("jobs", fmt.Sprintf("%d running past their %s timeout (a crashed process left them; they resume within a minute of a restart): %s",
+			len(overdue), queue.JobTimeout, jobList(overdue, func(j *rivertype.JobRow) string {
+				return fmt.Sprintf("running since %s", j.AttemptedAt.UTC().Format(time.RFC3339))
+			})))
+	}
+	if len(discarded) > 0 {
+		r.warn("jobs", fmt.Sprintf("%d given up on in the last 7 days; redeliver their events from the app's settings (Advanced → Recent deliveries) once the cause is fixed: %s",
+			len(discarded), jobList(discarded, lastError)))
+	}
+}
+
+// jobList names up to jobsShown jobs with a detail each.
+func jobList(jobs []*rivertype.JobRow, detail func(*rivertype.JobRow) string) string {
+	var parts []string
+	for i, j := range jobs {
+		if i == jobsShown {
+			parts = append(parts, fmt.Sprintf("and %d more", len(jobs)-jobsShown))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s #%d (attempt %d of %d, %s)", j.Kind, j.ID, j.Attempt, j.MaxAttempts, detail(j)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// lastError is a discarded job's last recorded error, on one line.
+func lastError(j *rivertype.JobRow) string {
+	if len(j.Errors) == 0 {
+		return "no error recorded"
+	}
+	msg := strings.Join(strings.Fields(j.Errors[len(j.Errors)-1].Error), " ")
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return "last error: " + msg
 }
 
 func checkGitHub(ctx context.Context, r *report, cfg config.Config) {

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/metrics"
 )
@@ -37,16 +35,14 @@ func (o *overdueJobs) Describe(ch chan<- *prometheus.Desc) { ch <- o.desc }
 func (o *overdueJobs) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	res, err := o.jobs.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateRunning).First(1000))
+	overdue, err := OverdueJobs(ctx, o.jobs, time.Now())
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(o.desc, err)
 		return
 	}
 	byKind := map[string]int{}
-	for _, j := range res.Jobs {
-		if j.AttemptedAt != nil && time.Since(*j.AttemptedAt) > JobTimeout {
-			byKind[j.Kind]++
-		}
+	for _, j := range overdue {
+		byKind[j.Kind]++
 	}
 	for kind, n := range byKind {
 		ch <- prometheus.MustNewConstMetric(o.desc, prometheus.GaugeValue, float64(n), kind)
