@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/event"
 	"github.com/postmortem-bot/postmortem-bot/internal/feature"
@@ -29,10 +30,15 @@ type Options struct {
 	// BusyWait is how long a merge job waits when another job is opening
 	// the same postmortem's issues.
 	BusyWait time.Duration
+	// DeadlineMargin is the time a job keeps in hand before its deadline:
+	// a loop that would pass it stops and continues in a later run
+	// (default 3 s, enough for a creation's few GitHub requests).
+	DeadlineMargin time.Duration
 }
 
 // DefaultOptions are the production pacing.
-var DefaultOptions = Options{Pace: time.Second, StatusDelay: 5 * time.Second, BusyWait: 5 * time.Second}
+var DefaultOptions = Options{Pace: time.Second, StatusDelay: 5 * time.Second, BusyWait: 5 * time.Second,
+	DeadlineMargin: 3 * time.Second}
 
 // Handler is the action-items feature.
 type Handler struct {
@@ -49,6 +55,9 @@ func New(env *feature.Env) *Handler { return NewWithOptions(env, DefaultOptions)
 func NewWithOptions(env *feature.Env, o Options) *Handler {
 	if o.BusyWait <= 0 {
 		o.BusyWait = 100 * time.Millisecond
+	}
+	if o.DeadlineMargin <= 0 {
+		o.DeadlineMargin = DefaultOptions.DeadlineMargin
 	}
 	h := &Handler{env: env, opts: o, records: records{db: env.DB}}
 	h.metrics = newItemMetrics(h)
@@ -124,8 +133,9 @@ var errUndecodable = errors.New("undecodable payload")
 // kind of error its helpers returned (plain errors, all of them): a broken
 // policy or an undecodable payload cannot be fixed by retrying, so the job
 // is cancelled with the reason; another job holding the lease makes this
-// one wait; anything else (rate limits included, which the queue snoozes)
-// is retried.
+// one wait, and so does a job that stopped before its deadline with work
+// left (it continues after about one pace, without using up an attempt);
+// anything else (rate limits included, which the queue snoozes) is retried.
 func (h *Handler) outcome(ctx context.Context, err error) error {
 	var perr *policy.Error
 	switch {
@@ -133,7 +143,13 @@ func (h *Handler) outcome(ctx context.Context, err error) error {
 		return nil
 	case errors.Is(err, lease.ErrBusy):
 		return river.JobSnooze(h.opts.BusyWait)
-	case errors.As(err, &perr), errors.Is(err, errUndecodable):
+	case errors.Is(err, errContinueLater):
+		zerolog.Ctx(ctx).Info().Msg("the job's deadline is near; it continues in a later run")
+		return river.JobSnooze(h.opts.Pace)
+	case errors.As(err, &perr):
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("the repository's postmortem policy is invalid; the job is cancelled")
+		return river.JobCancel(err)
+	case errors.Is(err, errUndecodable):
 		return river.JobCancel(err)
 	}
 	return err

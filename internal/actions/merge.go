@@ -199,7 +199,8 @@ func (s *session) incidentOf(ctx context.Context, pm postmortemRecord, src []byt
 
 // openIssues gives every planned item of the postmortem its issue: the one
 // it refers to, one an earlier run opened (found by its marker), or a new
-// one. Each issue is recorded before the next, so a retry resumes.
+// one. Each issue is recorded before the next, so a retry resumes, and so
+// does the next run of a job that stopped before its deadline.
 func (s *session) openIssues(ctx context.Context, path string, src issueSource, refs map[string]string) error {
 	h, c := s.h, s.c
 	items, err := h.records.ofPostmortem(ctx, s.ref.RepoID, path)
@@ -234,6 +235,13 @@ func (s *session) openIssues(ctx context.Context, path string, src issueSource, 
 				return err
 			}
 			continue
+		}
+		if created > 0 {
+			// Stop rather than be cut off by the job's timeout (a failed
+			// attempt): the next run resumes with the items left.
+			if err := h.roomFor(ctx, h.opts.Pace); err != nil {
+				return err
+			}
 		}
 		if created > 0 && h.opts.Pace > 0 {
 			select {

@@ -15,7 +15,14 @@ import (
 
 // ReconcileArgs checks every tracked item against GitHub (daily), so a
 // missed webhook or a merge job that failed for good heals within a day.
-type ReconcileArgs struct{}
+// Like RemindersArgs, the periodic job (no Repo) queues one job per
+// repository.
+type ReconcileArgs struct {
+	// Repo is the repository this job reconciles; nil for the sweep.
+	Repo *repo.Ref `json:"repo,omitempty" river:"unique"`
+	// Day is the sweep's date on the app's clock.
+	Day string `json:"day,omitempty" river:"unique"`
+}
 
 // Kind names the job kind in River's table.
 func (ReconcileArgs) Kind() string { return "action_items_reconcile" }
@@ -25,8 +32,13 @@ type reconcileWorker struct {
 	h *Handler
 }
 
-func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs]) error {
-	return w.h.forEachRepo(ctx, "reconcile", w.h.reconcile)
+func (w *reconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs]) error {
+	r := job.Args.Repo
+	if r == nil {
+		return w.h.sweep(ctx, "reconciliation", func(r repo.Ref, day string) river.JobArgs { return ReconcileArgs{Repo: &r, Day: day} })
+	}
+	ctx = zerolog.Ctx(ctx).With().Str("repository", r.String()).Logger().WithContext(ctx)
+	return w.h.outcome(ctx, w.h.reconcile(ctx, *r))
 }
 
 // reconcile finishes postmortems whose items did not all get an issue,

@@ -2,7 +2,6 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,13 +10,22 @@ import (
 
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 	"github.com/postmortem-bot/postmortem-bot/internal/store"
 )
 
-// RemindersArgs runs the daily reminders and escalations over every
-// repository with action items.
-type RemindersArgs struct{}
+// RemindersArgs runs the daily reminders and escalations. The periodic
+// job (no Repo) queues one job per repository with action items, each
+// doing that repository's work, so a sweep over many repositories never
+// has to fit in one job's time.
+type RemindersArgs struct {
+	// Repo is the repository this job reminds in; nil for the sweep.
+	Repo *repo.Ref `json:"repo,omitempty" river:"unique"`
+	// Day is the sweep's date on the app's clock: one job per repository
+	// and day, however often the sweep runs.
+	Day string `json:"day,omitempty" river:"unique"`
+}
 
 // Kind names the job kind in River's table.
 func (RemindersArgs) Kind() string { return "action_items_reminders" }
@@ -27,37 +35,48 @@ type remindersWorker struct {
 	h *Handler
 }
 
-func (w *remindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
-	return w.h.forEachRepo(ctx, "remind", w.h.remind)
+func (w *remindersWorker) Work(ctx context.Context, job *river.Job[RemindersArgs]) error {
+	r := job.Args.Repo
+	if r == nil {
+		return w.h.sweep(ctx, "reminders", func(r repo.Ref, day string) river.JobArgs { return RemindersArgs{Repo: &r, Day: day} })
+	}
+	ctx = zerolog.Ctx(ctx).With().Str("repository", r.String()).Logger().WithContext(ctx)
+	return w.h.outcome(ctx, w.h.remind(ctx, *r))
 }
 
-// forEachRepo runs fn on each repository with action items. It is the daily
-// jobs' outcome switch: a repository whose policy is broken is skipped with
-// a warning (retrying cannot fix it, and it must not cancel the run for the
-// others); any other failure does not stop the others either, but fails the
-// job so it retries (work already done is recorded and skipped).
-func (h *Handler) forEachRepo(ctx context.Context, what string, fn func(context.Context, repo.Ref) error) error {
+// sweepPeriod is how often the daily jobs run, and so how long each
+// repository's job stays unique.
+const sweepPeriod = 24 * time.Hour
+
+// sweep queues, in one insert, one job per repository with action items
+// (args makes it). A job already queued or done that day for a repository
+// is not queued again, so a sweep that runs twice duplicates nothing. Each
+// repository's job then succeeds, retries or is cancelled on its own.
+func (h *Handler) sweep(ctx context.Context, what string, args func(r repo.Ref, day string) river.JobArgs) error {
 	repos, err := h.records.reposWithItems(ctx)
 	if err != nil {
 		return err
 	}
-	var firstErr error
-	for _, repo := range repos {
-		r := refOf(repo)
-		err := fn(ctx, r)
-		var perr *policy.Error
-		if errors.As(err, &perr) {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("repository", r.String()).Msg(what + " skipped: the repository's postmortem policy is invalid")
-			continue
-		}
-		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("repository", r.String()).Msg(what + " failed for a repository")
-			if firstErr == nil {
-				firstErr = fmt.Errorf("%s %s: %w", what, r, err)
-			}
+	if len(repos) == 0 {
+		return nil
+	}
+	day := h.env.Clock.Now().UTC().Format(dateLayout)
+	params := make([]river.InsertManyParams, 0, len(repos))
+	for _, r := range repos {
+		params = append(params, river.InsertManyParams{Args: args(refOf(r), day), InsertOpts: queue.SweepOpts(sweepPeriod)})
+	}
+	res, err := h.env.Jobs.InsertMany(ctx, params)
+	if err != nil {
+		return fmt.Errorf("queue the %s of %d repositories: %w", what, len(params), err)
+	}
+	queued := 0
+	for _, r := range res {
+		if !r.UniqueSkippedAsDuplicate {
+			queued++
 		}
 	}
-	return firstErr
+	zerolog.Ctx(ctx).Info().Int("repositories", len(repos)).Int("queued", queued).Msg(what + ": one job per repository queued")
+	return nil
 }
 
 func refOf(r store.Repository) repo.Ref {
@@ -127,7 +146,13 @@ func (h *Handler) remind(ctx context.Context, r repo.Ref) error {
 	}
 	now := s.now()
 	reminders, escalations := dueNotices(items, s.pol.ActionItems, now)
-	for _, rm := range reminders {
+	for i, rm := range reminders {
+		if i > 0 {
+			// Each reminder is recorded: the next run skips those posted.
+			if err := h.roomFor(ctx, 0); err != nil {
+				return err
+			}
+		}
 		if err := s.remindOne(ctx, rm.Item, rm.Key, now); err != nil {
 			return err
 		}

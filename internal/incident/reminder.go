@@ -3,12 +3,14 @@ package incident
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/policy"
+	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/repo"
 )
 
@@ -16,9 +18,17 @@ import (
 // policy's reminder_interval_days decides how often each incident hears.
 const reminderInterval = time.Hour
 
-// ReminderArgs is the periodic job reminding closed incidents whose
-// postmortem pull request is overdue and unmerged.
-type ReminderArgs struct{}
+// ReminderArgs reminds closed incidents whose postmortem pull request is
+// overdue and unmerged. The periodic job (no Repo) queues one job per
+// repository with such incidents, each reminding in that repository only,
+// so a sweep over many repositories never has to fit in one job's time.
+type ReminderArgs struct {
+	// Repo is the repository this job reminds in; nil for the sweep.
+	Repo *repo.Ref `json:"repo,omitempty" river:"unique"`
+	// Hour is the sweep's hour on the app's clock: one job per repository
+	// and hour, however often the sweep runs.
+	Hour string `json:"hour,omitempty" river:"unique"`
+}
 
 // Kind names the job in River's table.
 func (ReminderArgs) Kind() string { return "incident_postmortem_reminders" }
@@ -42,48 +52,70 @@ func (h *Handler) PeriodicJobs() []*river.PeriodicJob {
 	)}
 }
 
-// Work visits every incident with an open postmortem PR. A repository that
-// fails does not stop the others; the job retries, and the claim on
-// last_reminded_at keeps a retry from reminding twice.
+// Work queues one job per repository (the sweep), or reminds the
+// repository's overdue incidents. A repository whose policy is broken has
+// its job cancelled; other failures retry that repository only, and the
+// claim on last_reminded_at keeps a retry from reminding twice.
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
 	rows, err := w.h.db.proposed(ctx)
 	if err != nil {
 		return err
 	}
+	if job.Args.Repo == nil {
+		return w.sweep(ctx, rows)
+	}
+	r := *job.Args.Repo
+	var mine []incidentRow
+	for _, row := range rows {
+		if row.InstallationID == r.InstallationID && row.Owner == r.Owner && row.Name == r.Name {
+			mine = append(mine, row)
+		}
+	}
+	err = w.remindRepo(ctx, r, mine)
+	var perr *policy.Error
+	if errors.As(err, &perr) {
+		zerolog.Ctx(ctx).Warn().Str("repository", r.String()).Str("problem", perr.Error()).
+			Msg("invalid postmortem policy; no reminders until it is fixed")
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// sweep queues, in one insert, one job per repository with an incident
+// awaiting its postmortem; a repository already queued this hour is not
+// queued again.
+func (w *reminderWorker) sweep(ctx context.Context, rows []incidentRow) error {
 	type repoKey struct {
 		installation int64
 		owner, name  string
 	}
-	byRepo := map[repoKey][]incidentRow{}
-	var order []repoKey
-	for _, r := range rows {
-		k := repoKey{r.InstallationID, r.Owner, r.Name}
-		if _, seen := byRepo[k]; !seen {
-			order = append(order, k)
+	seen := map[repoKey]bool{}
+	hour := w.h.env.Clock.Now().UTC().Truncate(reminderInterval).Format(time.RFC3339)
+	var params []river.InsertManyParams
+	for _, row := range rows {
+		k := repoKey{row.InstallationID, row.Owner, row.Name}
+		if seen[k] {
+			continue
 		}
-		byRepo[k] = append(byRepo[k], r)
+		seen[k] = true
+		r := repo.Ref{InstallationID: row.InstallationID, RepoID: row.RepoID, Owner: row.Owner, Name: row.Name}
+		params = append(params, river.InsertManyParams{Args: ReminderArgs{Repo: &r, Hour: hour}, InsertOpts: queue.SweepOpts(reminderInterval)})
 	}
-	var errs []error
-	for _, k := range order {
-		if err := w.remindRepo(ctx, k.installation, k.owner, k.name, byRepo[k]); err != nil {
-			errs = append(errs, err)
-		}
+	if len(params) == 0 {
+		return nil
 	}
-	return errors.Join(errs...)
+	if _, err := w.h.env.Jobs.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("queue postmortem reminders for %d repositories: %w", len(params), err)
+	}
+	return nil
 }
 
-func (w *reminderWorker) remindRepo(ctx context.Context, installationID int64, owner, name string, rows []incidentRow) error {
-	log := zerolog.Ctx(ctx).With().Str("repository", owner+"/"+name).Logger()
-	api, err := w.h.env.Client(repo.Ref{InstallationID: installationID, Owner: owner, Name: name})
+func (w *reminderWorker) remindRepo(ctx context.Context, r repo.Ref, rows []incidentRow) error {
+	api, err := w.h.env.Client(r)
 	if err != nil {
 		return err
 	}
 	p, _, err := api.Policy(ctx, "")
-	var perr *policy.Error
-	if errors.As(err, &perr) {
-		log.Warn().Str("problem", perr.Error()).Msg("invalid postmortem policy; no reminders until it is fixed")
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -91,8 +123,8 @@ func (w *reminderWorker) remindRepo(ctx context.Context, installationID int64, o
 		return nil
 	}
 	var errs []error
-	for _, r := range rows {
-		if err := w.remind(ctx, api, p, r); err != nil {
+	for _, row := range rows {
+		if err := w.remind(ctx, api, p, row); err != nil {
 			errs = append(errs, err)
 		}
 	}

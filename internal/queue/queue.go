@@ -50,8 +50,11 @@ type Options struct {
 	// PollInterval is how often idle workers look for retries and scheduled
 	// jobs (default 1 s; new jobs inserted by this process start at once).
 	PollInterval time.Duration
-	Metrics      *metrics.Metrics
-	Logger       zerolog.Logger
+	// JobTimeout is how long a job may run (default and production:
+	// JobTimeout); tests shorten it to reach a job's deadline quickly.
+	JobTimeout time.Duration
+	Metrics    *metrics.Metrics
+	Logger     zerolog.Logger
 }
 
 // CompletedRetention is how long finished jobs are kept, and so how long a
@@ -70,10 +73,13 @@ func New(db *store.DB, o Options) (Client, error) {
 	if o.PollInterval == 0 {
 		o.PollInterval = time.Second
 	}
+	if o.JobTimeout <= 0 || o.JobTimeout > JobTimeout {
+		o.JobTimeout = JobTimeout
+	}
 	cfg := &river.Config{
 		CompletedJobRetentionPeriod: CompletedRetention,
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
-		JobTimeout:                  JobTimeout,
+		JobTimeout:                  o.JobTimeout,
 		JobStuckHandler:             stuckHandler(o.Metrics, o.Logger),
 		MaxAttempts:                 o.MaxAttempts,
 		RetryPolicy:                 &backoff{base: o.RetryBase},

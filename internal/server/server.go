@@ -51,6 +51,9 @@ type Options struct {
 	MaxAttempts int
 	// PollInterval is how often idle workers look for due retries (1 s).
 	PollInterval time.Duration
+	// JobTimeout shortens how long a job may run (tests only; at most and
+	// by default queue.JobTimeout).
+	JobTimeout time.Duration
 }
 
 // Server is a running postmortem-bot.
@@ -149,7 +152,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.jobs, err = queue.New(s.db, queue.Options{
 		Workers: workers, Periodic: periodic, MaxWorkers: maxWorkers, RetryBase: o.RetryBase, MaxAttempts: o.MaxAttempts, PollInterval: o.PollInterval,
-		Metrics: s.metrics, Logger: o.Logger,
+		JobTimeout: o.JobTimeout, Metrics: s.metrics, Logger: o.Logger,
 	})
 	if err != nil {
 		s.db.Close()

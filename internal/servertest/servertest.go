@@ -47,6 +47,8 @@ type Options struct {
 	NoJobs   bool
 	// MaxAttempts overrides how often a failing job runs (default 12).
 	MaxAttempts int
+	// JobTimeout shortens how long a job may run (default queue.JobTimeout).
+	JobTimeout time.Duration
 	// Edit changes the server's config before it starts.
 	Edit func(c *config.Config)
 }
@@ -108,6 +110,7 @@ func Start(t testing.TB, o Options) *Harness {
 	srv, err := server.New(ctx, server.Options{
 		Config: cfg, Logger: logger, Clock: o.Clock, Features: o.Features, NoJobs: o.NoJobs,
 		RetryBase: 50 * time.Millisecond, MaxAttempts: o.MaxAttempts, PollInterval: 100 * time.Millisecond,
+		JobTimeout: o.JobTimeout,
 	})
 	if err != nil {
 		t.Fatalf("start server: %v", err)
