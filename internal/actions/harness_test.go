@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -197,4 +198,12 @@ func (w *world) run(t *testing.T, args river.JobArgs) {
 func (w *world) countPOSTIssues() int {
 	return w.GitHub.CountRequests("POST", "/repos/acme/shop/issues") -
 		w.GitHub.CountRequests("POST", "/repos/acme/shop/issues/")
+}
+
+// servertestOptions runs the action-items feature with o and every job
+// with the given timeout.
+func servertestOptions(jobTimeout time.Duration, o actions.Options) servertest.Options {
+	return servertest.Options{JobTimeout: jobTimeout, Features: func(env *feature.Env) ([]feature.Feature, error) {
+		return []feature.Feature{actions.NewWithOptions(env, o)}, nil
+	}}
 }
