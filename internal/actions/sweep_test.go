@@ -162,12 +162,12 @@ func TestDailySweepsRunOneJobPerRepositoryAndCancelOnlyTheBrokenOne(t *testing.T
 // failed, and every item gets exactly one issue.
 func TestMergeWithMoreItemsThanOneJobsTimeIsSnoozedNotFailed(t *testing.T) {
 	t.Parallel()
-	const n = 12
+	const n = 20
 	var items []string
 	for i := 1; i <= n; i++ {
 		items = append(items, fmt.Sprintf("- [ ] Fix the cause number %d (owner: @alice, due: 2026-04-%02d, priority: P2)", i, i))
 	}
-	w := startWith(t, "", servertestOptions(2*time.Second, actions.Options{Pace: 250 * time.Millisecond, DeadlineMargin: 500 * time.Millisecond}))
+	w := startWith(t, "", servertestOptions(3*time.Second, actions.Options{Pace: 200 * time.Millisecond, DeadlineMargin: time.Second}))
 	w.deliverMerge(t, path, postmortem(strings.Join(items, "\n")))
 
 	titles := map[string]int{}
