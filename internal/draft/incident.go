@@ -25,6 +25,9 @@ type Incident struct {
 	TimelineTruncated int
 	// Related are earlier incidents that look like the same failure.
 	Related []RelatedIncident
+	// RelatedNotCompared counts earlier incidents the search had no time
+	// to read yet, so Related was found among the others only.
+	RelatedNotCompared int
 	// Changes are the pull requests merged and deployments made in the
 	// ChangesWindow before the incident started, newest first (0 window:
 	// the list is off); ChangesTruncated counts those left out.

@@ -50,14 +50,23 @@ type Change struct {
 }
 
 // RelatedIncidents is the draft's "Related Incidents" section, "" when no
-// earlier incident matched. Titles, reasons and labels are copied from
-// GitHub, so their mentions are neutralised and their Markdown escaped.
+// earlier incident matched and every one was compared. Titles, reasons and
+// labels are copied from GitHub, so their mentions are neutralised and their
+// Markdown escaped.
 func (inc Incident) RelatedIncidents() string {
-	if len(inc.Related) == 0 {
+	if len(inc.Related) == 0 && inc.RelatedNotCompared == 0 {
 		return ""
 	}
 	var b strings.Builder
 	b.WriteString("## Related Incidents\n\n")
+	if inc.RelatedNotCompared > 0 {
+		fmt.Fprintf(&b, "_%s not compared yet: postmortem-bot reads earlier incidents a few at a time so the draft is not held up, and compares them for later incidents._\n\n",
+			earlierIncidents(inc.RelatedNotCompared))
+	}
+	if len(inc.Related) == 0 {
+		b.WriteString("No earlier incident among those compared looks like the same failure.\n")
+		return b.String()
+	}
 	b.WriteString("<!--\nEarlier incidents that look like the same failure, found by postmortem-bot with the reasons\nthey matched. Remove any that are not related; say below why the earlier fixes did not prevent this one.\n-->\n\n")
 	for _, r := range inc.Related {
 		fmt.Fprintf(&b, "- [%s](%s) %s", r.Ref(), r.URL, EscapeMarkdown(safe.Neutralise(r.Title)))
@@ -89,6 +98,14 @@ func (inc Incident) RelatedIncidents() string {
 		}
 	}
 	return b.String()
+}
+
+// earlierIncidents is "1 earlier incident was" or "N earlier incidents were".
+func earlierIncidents(n int) string {
+	if n == 1 {
+		return "1 earlier incident was"
+	}
+	return fmt.Sprintf("%d earlier incidents were", n)
 }
 
 // ChangesBefore is the timeline's list of changes shipped in the window

@@ -37,6 +37,10 @@ func TestRelatedAndChangesSections(t *testing.T) {
 			"| 2026-03-04 09:00 | deployment of abc1234 to production | deploybot |",
 			"_2 more left out"}, []string{"@team"}},
 		{"no related", Incident{}.RelatedIncidents(), nil, []string{"Related"}},
+		{"related, search partial", Incident{Related: inc.Related[:1], RelatedNotCompared: 7}.RelatedIncidents(), []string{
+			"## Related Incidents\n\n_7 earlier incidents were not compared yet:", "- [#12]("}, []string{"No earlier incident"}},
+		{"none found, search partial", Incident{RelatedNotCompared: 1}.RelatedIncidents(), []string{
+			"## Related Incidents", "_1 earlier incident was not compared yet:", "No earlier incident among those compared"}, []string{"<!--"}},
 		{"changes off", Incident{}.ChangesBefore(), nil, []string{"Changes"}},
 		{"no changes in the window", Incident{ChangesWindow: 72 * time.Hour}.ChangesBefore(), []string{"in the 3 days before", "No pull request merged"}, nil},
 	} {

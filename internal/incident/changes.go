@@ -57,6 +57,6 @@ func (s *session) lookBack(ctx context.Context, p *policy.Policy, inc *draft.Inc
 	if err != nil {
 		return relatedSearch{}, err
 	}
-	inc.Related = rel.Matches
+	inc.Related, inc.RelatedNotCompared = rel.Matches, rel.NotCompared
 	return rel, s.changesBefore(ctx, p, inc)
 }

@@ -42,7 +42,11 @@ func (s *session) propose(ctx context.Context, p *policy.Policy) (proposal, erro
 	if perr != nil {
 		return proposal{}, s.reportConfigError(ctx, perr)
 	}
-	content, err := draft.Render(tmpl, inc)
+	content, err := draft.RenderContext(ctx, tmpl, inc)
+	if err != nil && ctx.Err() != nil {
+		// The job ran out of time or was stopped: not the template's fault.
+		return proposal{}, fmt.Errorf("render the postmortem draft for %s: %w", s.key, err)
+	}
 	if err != nil {
 		return proposal{}, s.reportConfigError(ctx, &policy.Error{File: p.Postmortem.Template, Key: "postmortem.template", Message: err.Error()})
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/draft"
 	"github.com/postmortem-bot/postmortem-bot/internal/marker"
@@ -34,6 +35,9 @@ const (
 // relatedSearch is what the search found for a new incident.
 type relatedSearch struct {
 	Matches []draft.RelatedIncident
+	// NotCompared counts earlier incidents not indexed yet that the
+	// search had no time for (see indexBudget).
+	NotCompared int
 	// Repeat is the best match that still has open corrective actions,
 	// nil when none has.
 	Repeat *draft.RelatedIncident
@@ -67,8 +71,10 @@ func (r searched) keyOf(number int) string {
 // incident not indexed yet or changed since, its timeline, the files of up
 // to maxLinkedPulls merged pull requests it links and its postmortem file
 // (at most 5 each); plus this incident's timeline and linked files (at most
-// 4): at most 6 + 5 × max_candidates for a first search of the repository,
-// 6 once its index is current.
+// 4). The (re)indexing runs under an indexBudget shared by every repository
+// searched, so a run reads at most 6 + 5 × maxIndexedPerRun (56) for the
+// incident's repository whatever max_candidates is, 6 once its index is
+// current; earlier incidents it does not reach are counted in NotCompared.
 func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSearch, error) {
 	if !p.Related.Enabled {
 		return relatedSearch{}, nil
@@ -84,21 +90,16 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 		in    *searched
 	}
 	byKey := map[string]found{}
+	budget := budgetFor(ctx)
 	for k := range repos {
 		r := &repos[k]
 		issues, err := s.earlierIncidents(ctx, p, *r)
 		if err == nil && len(issues) > 0 {
 			r.actions, r.actionOf, err = actionIssues(ctx, p, r.c)
 		}
-		entries := make([]indexEntry, 0, len(issues))
-		for _, i := range issues {
-			if err != nil {
-				break
-			}
-			var e indexEntry
-			if e, err = s.indexed(ctx, p, *r, i); err == nil {
-				entries = append(entries, e)
-			}
+		var entries []indexEntry
+		if err == nil {
+			entries, err = s.indexedWithin(ctx, p, *r, issues, &budget)
 		}
 		if err != nil && !r.home {
 			// Another repository that cannot be read (uninstalled, gone,
@@ -125,8 +126,12 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 			earlier = append(earlier, ri)
 		}
 	}
+	if budget.notCompared > 0 {
+		s.log.Info().Int("not_compared", budget.notCompared).Int("compared", len(earlier)).
+			Msg("related incidents: the search ran out of time; the rest are indexed by later runs")
+	}
 	if len(earlier) == 0 {
-		return relatedSearch{}, nil
+		return relatedSearch{NotCompared: budget.notCompared}, nil
 	}
 	now, err := s.thisIncident(ctx, p, excluded, repos[0].actionOf)
 	if err != nil {
@@ -136,7 +141,7 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 	if len(ms) > p.Related.MaxShown {
 		ms = ms[:p.Related.MaxShown]
 	}
-	var out relatedSearch
+	out := relatedSearch{NotCompared: budget.notCompared}
 	for _, m := range ms {
 		f := byKey[m.Key]
 		e, r := f.entry, f.in
@@ -247,18 +252,51 @@ func actionIssues(ctx context.Context, p *policy.Policy, c *repo.Client) (map[in
 	return byIncident, owner, nil
 }
 
-// indexed is an earlier incident's index entry, read again from GitHub when
-// missing, when its issue changed, or while no merged postmortem is known
-// (at most hourly).
-func (s *session) indexed(ctx context.Context, p *policy.Policy, r searched, i repo.Issue) (indexEntry, error) {
+// indexedWithin is the index entries of a repository's earlier incidents
+// (most recent first, as earlierIncidents lists them). Current entries are
+// used as they are; missing and due ones are read from GitHub while the
+// budget lasts. A due entry not reached is used as it was indexed; a missing
+// one is left out and counted in the budget's notCompared.
+func (s *session) indexedWithin(ctx context.Context, p *policy.Policy, r searched, issues []repo.Issue, b *indexBudget) ([]indexEntry, error) {
 	idx, now := s.h.related, s.h.env.Clock.Now().Unix()
-	e, found, err := idx.get(ctx, r.ref.RepoID, i.Number)
-	if err != nil {
-		return indexEntry{}, err
+	entries := make([]indexEntry, len(issues))
+	states := make([]entryState, len(issues))
+	for k, i := range issues {
+		e, found, err := idx.get(ctx, r.ref.RepoID, i.Number)
+		if err != nil {
+			return nil, err
+		}
+		entries[k], states[k] = e, entryStateOf(e, found, i.UpdatedAt.Unix(), now)
 	}
-	if found && e.IssueUpdatedAt == i.UpdatedAt.Unix() && (e.Postmortem != "" || now-e.IndexedAt < reindexAfterSeconds) {
-		return e, nil
+	// Reads in flight when the budget ends are abandoned, not awaited.
+	indexCtx, cancel := context.WithDeadline(ctx, b.until)
+	defer cancel()
+	for _, k := range indexOrder(states) {
+		if !b.take(time.Now()) {
+			break
+		}
+		e, err := s.index(indexCtx, p, r, issues[k], now)
+		if err != nil && indexCtx.Err() != nil && ctx.Err() == nil {
+			break // out of time: this entry waits for a later run
+		}
+		if err != nil {
+			return nil, err
+		}
+		entries[k], states[k] = e, entryCurrent
 	}
+	out := make([]indexEntry, 0, len(issues))
+	for k, e := range entries {
+		if states[k] == entryMissing {
+			b.notCompared++
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// index reads an earlier incident from GitHub and stores its index entry.
+func (s *session) index(ctx context.Context, p *policy.Policy, r searched, i repo.Issue, now int64) (indexEntry, error) {
 	files, reverted, postmortem, err := linkedFiles(ctx, p, r.c, i.Number)
 	if err != nil {
 		return indexEntry{}, err
@@ -278,9 +316,9 @@ func (s *session) indexed(ctx context.Context, p *policy.Policy, r searched, i r
 	if len(text) > maxIndexedText {
 		text = text[:maxIndexedText]
 	}
-	e = indexEntry{Number: i.Number, IssueUpdatedAt: i.UpdatedAt.Unix(), Title: i.Title, Text: text, Labels: i.Labels,
+	e := indexEntry{Number: i.Number, IssueUpdatedAt: i.UpdatedAt.Unix(), Title: i.Title, Text: text, Labels: i.Labels,
 		Files: files, Reverted: reverted, Postmortem: postmortem, IndexedAt: now}
-	return e, idx.put(ctx, r.ref.RepoID, e)
+	return e, s.h.related.put(ctx, r.ref.RepoID, e)
 }
 
 // linkedFiles reads the files touched by the merged pull requests an
