@@ -99,7 +99,11 @@ func (s *session) findRelated(ctx context.Context, p *policy.Policy) (relatedSea
 		}
 		var entries []indexEntry
 		if err == nil {
-			entries, err = s.indexedWithin(ctx, p, *r, issues, &budget)
+			left := budget.notCompared
+			entries, err = s.h.indexedWithin(ctx, p, *r, issues, &budget)
+			if err == nil && budget.notCompared > left {
+				s.h.scheduleIndexing(ctx, r.ref)
+			}
 		}
 		if err != nil && !r.home {
 			// Another repository that cannot be read (uninstalled, gone,
@@ -197,14 +201,22 @@ func (s *session) searchedRepos(ctx context.Context, p *policy.Policy) ([]search
 // one, the most recent first, at most max_candidates.
 func (s *session) earlierIncidents(ctx context.Context, p *policy.Policy, r searched) ([]repo.Issue, error) {
 	opened := s.issue.GetCreatedAt().Time
+	return incidentsOf(ctx, p, r.c, func(i repo.Issue) bool {
+		return (r.home && i.Number < s.key.Number) || (!r.home && i.CreatedAt.Before(opened))
+	})
+}
+
+// incidentsOf are a repository's incident issues that keep accepts, the
+// most recent first, at most max_candidates.
+func incidentsOf(ctx context.Context, p *policy.Policy, c *repo.Client, keep func(repo.Issue) bool) ([]repo.Issue, error) {
 	byNumber := map[int]repo.Issue{}
 	for _, l := range p.Incident.Labels {
-		list, err := r.c.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{l}})
+		list, err := c.Issues(ctx, repo.IssueQuery{State: "all", Labels: []string{l}})
 		if err != nil {
 			return nil, err
 		}
 		for _, i := range list {
-			if (r.home && i.Number < s.key.Number) || (!r.home && i.CreatedAt.Before(opened)) {
+			if keep(i) {
 				byNumber[i.Number] = i
 			}
 		}
@@ -257,8 +269,8 @@ func actionIssues(ctx context.Context, p *policy.Policy, c *repo.Client) (map[in
 // used as they are; missing and due ones are read from GitHub while the
 // budget lasts. A due entry not reached is used as it was indexed; a missing
 // one is left out and counted in the budget's notCompared.
-func (s *session) indexedWithin(ctx context.Context, p *policy.Policy, r searched, issues []repo.Issue, b *indexBudget) ([]indexEntry, error) {
-	idx, now := s.h.related, s.h.env.Clock.Now().Unix()
+func (h *Handler) indexedWithin(ctx context.Context, p *policy.Policy, r searched, issues []repo.Issue, b *indexBudget) ([]indexEntry, error) {
+	idx, now := h.related, h.env.Clock.Now().Unix()
 	entries := make([]indexEntry, len(issues))
 	states := make([]entryState, len(issues))
 	for k, i := range issues {
@@ -275,7 +287,7 @@ func (s *session) indexedWithin(ctx context.Context, p *policy.Policy, r searche
 		if !b.take(time.Now()) {
 			break
 		}
-		e, err := s.index(indexCtx, p, r, issues[k], now)
+		e, err := h.index(indexCtx, p, r, issues[k], now)
 		if err != nil && indexCtx.Err() != nil && ctx.Err() == nil {
 			break // out of time: this entry waits for a later run
 		}
@@ -283,6 +295,7 @@ func (s *session) indexedWithin(ctx context.Context, p *policy.Policy, r searche
 			return nil, err
 		}
 		entries[k], states[k] = e, entryCurrent
+		b.indexed++
 	}
 	out := make([]indexEntry, 0, len(issues))
 	for k, e := range entries {
@@ -296,7 +309,7 @@ func (s *session) indexedWithin(ctx context.Context, p *policy.Policy, r searche
 }
 
 // index reads an earlier incident from GitHub and stores its index entry.
-func (s *session) index(ctx context.Context, p *policy.Policy, r searched, i repo.Issue, now int64) (indexEntry, error) {
+func (h *Handler) index(ctx context.Context, p *policy.Policy, r searched, i repo.Issue, now int64) (indexEntry, error) {
 	files, reverted, postmortem, err := linkedFiles(ctx, p, r.c, i.Number)
 	if err != nil {
 		return indexEntry{}, err
@@ -318,7 +331,7 @@ func (s *session) index(ctx context.Context, p *policy.Policy, r searched, i rep
 	}
 	e := indexEntry{Number: i.Number, IssueUpdatedAt: i.UpdatedAt.Unix(), Title: i.Title, Text: text, Labels: i.Labels,
 		Files: files, Reverted: reverted, Postmortem: postmortem, IndexedAt: now}
-	return e, s.h.related.put(ctx, r.ref.RepoID, e)
+	return e, h.related.put(ctx, r.ref.RepoID, e)
 }
 
 // linkedFiles reads the files touched by the merged pull requests an

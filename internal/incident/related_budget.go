@@ -27,6 +27,7 @@ type indexBudget struct {
 	// notCompared counts earlier incidents skipped because they were
 	// never indexed and the budget ran out first.
 	notCompared int
+	indexed     int // entries (re)indexed so far
 }
 
 // newIndexBudget gives the search half of the time the job has left when it

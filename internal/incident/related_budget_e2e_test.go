@@ -2,6 +2,7 @@ package incident_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/postmortem-bot/postmortem-bot/internal/fakegithub"
+	"github.com/postmortem-bot/postmortem-bot/internal/queue"
 	"github.com/postmortem-bot/postmortem-bot/internal/servertest"
 )
 
@@ -121,12 +123,40 @@ func assertNoFailedAttempt(t *testing.T, h *servertest.Harness) {
 	}
 }
 
+// catchUpRuns counts the runs of the completed catch-up indexing jobs (a
+// job runs again by snoozing); each must have run at background priority.
+func catchUpRuns(t *testing.T, h *servertest.Harness) (jobs, runs int) {
+	t.Helper()
+	rows, err := h.Server.JobsIn(context.Background(), rivertype.JobStateCompleted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range rows {
+		if j.Kind != "incident_related_index" {
+			continue
+		}
+		var meta struct {
+			Snoozes int `json:"snoozes"`
+		}
+		if err := json.Unmarshal(j.Metadata, &meta); err != nil {
+			t.Fatal(err)
+		}
+		jobs++
+		runs += 1 + meta.Snoozes
+		if j.Priority != queue.PriorityBackground {
+			t.Errorf("catch-up job #%d ran at priority %d, want %d", j.ID, j.Priority, queue.PriorityBackground)
+		}
+	}
+	return jobs, runs
+}
+
 // TestSlowRelatedSearchDoesNotHoldUpTheDraft: in a repository with 20
 // earlier incidents the app has not indexed, and a GitHub taking 700 ms to
 // answer each of their timelines (reading them all would take 14 s, past
 // the job's 10 s), the draft pull request is opened by the first attempt of
 // the job, its Related Incidents section saying how many earlier incidents
-// were not compared; the next incident compares more of them.
+// were not compared; background jobs index the rest, so the next incident
+// compares them all.
 func TestSlowRelatedSearchDoesNotHoldUpTheDraft(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits on a slow GitHub for seconds")
@@ -139,7 +169,7 @@ func TestSlowRelatedSearchDoesNotHoldUpTheDraft(t *testing.T) {
 	}
 	h.GitHub.DelayNext(1000, 700*time.Millisecond, func(method, path string) bool { return method == "GET" && slow[path] })
 
-	first, doc := labelTwinIncident(t, h)
+	_, doc := labelTwinIncident(t, h)
 	assertNoFailedAttempt(t, h)
 	firstLeft := notCompared(t, doc)
 	t.Logf("first draft: %d of %d earlier incidents not compared", firstLeft, len(earlier))
@@ -149,54 +179,51 @@ func TestSlowRelatedSearchDoesNotHoldUpTheDraft(t *testing.T) {
 	if !strings.Contains(doc, "## Related Incidents") {
 		t.Errorf("the partial search's note is not under Related Incidents:\n%s", doc)
 	}
-	read, readFirst := timelineReads(h, earlier), timelineReads(h, []int{first})
+	if jobs, runs := catchUpRuns(t, h); jobs != 1 {
+		t.Errorf("%d catch-up indexing jobs (%d runs) after the partial search, want one", jobs, runs)
+	}
+	for _, n := range earlier {
+		if timelineReads(h, []int{n}) == 0 {
+			t.Errorf("earlier incident #%d was never read", n)
+		}
+	}
 
 	_, doc = labelTwinIncident(t, h)
 	assertNoFailedAttempt(t, h)
-	secondLeft := notCompared(t, doc)
-	t.Logf("second draft: %d of %d earlier incidents not compared", secondLeft, len(earlier)+1)
-	// The second incident has one more earlier incident (the first), read
-	// fast; it must still get further through the slow ones.
-	if secondLeft >= firstLeft {
-		t.Errorf("the next incident compared no more: %d not compared, after %d", secondLeft, firstLeft)
-	}
-	if timelineReads(h, earlier) == read {
-		t.Errorf("the next incident indexed none of the earlier incidents left")
-	}
-	if timelineReads(h, []int{first}) == readFirst {
-		t.Errorf("the first incident was not indexed for the next")
+	if left := notCompared(t, doc); left != 0 {
+		t.Errorf("the next incident left %d earlier incidents not compared, want none:\n%s", left, doc)
 	}
 }
 
 // TestRelatedSearchIndexesAtMostTenEarlierIncidentsPerRun: with a fast
-// GitHub, a repository with 15 earlier incidents gets 10 of them indexed by
-// its first incident (the most recent ones, the oldest, the twin, is among
-// those left and noted); the next incident indexes the rest, itself
-// included, and finds the twin.
+// GitHub, a repository with 25 earlier incidents gets 10 of them indexed by
+// its first incident (the most recent ones; the oldest, the twin, is among
+// the 15 left and noted), then the rest by one background job running
+// twice, at most 10 a run (the 15 and the first incident itself); the next
+// incident reads none of them again and finds the twin.
 func TestRelatedSearchIndexesAtMostTenEarlierIncidentsPerRun(t *testing.T) {
 	h := start(t)
-	earlier := seedEarlierIncidents(h, 15, true)
+	earlier := seedEarlierIncidents(h, 25, true)
 	twin := earlier[0]
 
-	first, doc := labelTwinIncident(t, h)
-	if got := timelineReads(h, earlier); got != 10 {
-		t.Errorf("the first incident read %d earlier timelines, want 10 (the cap)", got)
-	}
-	if got := notCompared(t, doc); got != 5 {
-		t.Errorf("first draft notes %d not compared, want 5:\n%s", got, doc)
+	_, doc := labelTwinIncident(t, h)
+	if got := notCompared(t, doc); got != 15 {
+		t.Errorf("first draft notes %d not compared, want 15:\n%s", got, doc)
 	}
 	twinLink := fmt.Sprintf("- [#%d](", twin)
-	readFirst := timelineReads(h, []int{first})
 	if strings.Contains(doc, twinLink) {
 		t.Errorf("the first draft names the twin #%d though it was not compared:\n%s", twin, doc)
 	}
+	if jobs, runs := catchUpRuns(t, h); jobs != 1 || runs != 2 {
+		t.Errorf("catch-up indexing: %d jobs, %d runs, want one job running twice (16 incidents, 10 a run)", jobs, runs)
+	}
+	if got := timelineReads(h, earlier); got != 25 {
+		t.Errorf("%d reads of the 25 earlier timelines, want each read once", got)
+	}
 
 	_, doc = labelTwinIncident(t, h)
-	if got := timelineReads(h, earlier); got != 15 {
-		t.Errorf("after the next incident %d earlier timelines were read, want 15, each once", got)
-	}
-	if timelineReads(h, []int{first}) == readFirst {
-		t.Errorf("the first incident was not indexed for the next")
+	if got := timelineReads(h, earlier); got != 25 {
+		t.Errorf("the next incident read earlier timelines again: %d reads, want 25", got)
 	}
 	if got := notCompared(t, doc); got != 0 {
 		t.Errorf("second draft notes %d not compared, want none:\n%s", got, doc)

@@ -38,8 +38,11 @@ type reminderWorker struct {
 	h *Handler
 }
 
-// RegisterWorkers adds the reminder job.
+// RegisterWorkers adds the reminder job and the related-index catch-up.
 func (h *Handler) RegisterWorkers(w *river.Workers) error {
+	if err := river.AddWorkerSafely(w, &relatedIndexWorker{h: h}); err != nil {
+		return err
+	}
 	return river.AddWorkerSafely(w, &reminderWorker{h: h})
 }
 

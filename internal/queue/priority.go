@@ -27,13 +27,14 @@ const (
 )
 
 // BackgroundKinds are the periodic job kinds (reminders, reconciliation,
-// status refreshes, pruning) queued at PriorityBackground whatever their
-// own options say.
+// status refreshes, pruning) and the related-incident index catch-up,
+// queued at PriorityBackground whatever their own options say.
 var BackgroundKinds = map[string]bool{
 	"action_items_status":           true,
 	"action_items_reminders":        true,
 	"action_items_reconcile":        true,
 	"incident_postmortem_reminders": true,
+	"incident_related_index":        true,
 	PruneArgs{}.Kind():              true,
 }
 
