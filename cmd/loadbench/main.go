@@ -41,7 +41,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -58,9 +57,17 @@ func main() {
 	example := flag.String("example", "internal/fakegithub/data/webhooks/issues.labeled.json", "GitHub's published example payload to start from")
 	baseline := flag.String("baseline-serve", "", "run the do-nothing baseline server on this address (used by loadbench itself)")
 	profile := flag.String("profile", "", "write the server's CPU profile (2 s) during each scenario to this file, suffixed .unrelated and .handled")
+	afterBurst := flag.Bool("incident-after-burst", false, "instead of the acknowledgement scenarios: against the fake GitHub, time how long an incident labelled right after a burst of n unrelated deliveries waits for its pull request")
 	flag.Parse()
 	if *baseline != "" {
 		serveBaseline(*baseline)
+		return
+	}
+	if *afterBurst {
+		if err := incidentAfterBurst(*n, *c, *repos); err != nil {
+			fmt.Fprintln(os.Stderr, "loadbench:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	if err := run(*n, *c, *repos, *example, *profile); err != nil {
@@ -255,9 +262,9 @@ func run(n, concurrency, repos int, examplePath, profile string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "postmortem-bot")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/postmortem-bot").CombinedOutput(); err != nil {
-		return fmt.Errorf("build: %v\n%s", err, out)
+	bin, err := buildServer(dir)
+	if err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -278,39 +285,17 @@ func run(n, concurrency, repos int, examplePath, profile string) error {
 	}
 	defer func() { _ = baseline.Process.Kill(); _ = baseline.Wait() }()
 
-	addr, err := freeAddr()
-	if err != nil {
-		return err
-	}
-	dbURL := os.Getenv("DATABASE_URL")
-	dbName := "PostgreSQL"
-	if dbURL == "" {
-		dbURL, dbName = "sqlite://"+filepath.Join(dir, "bench.db"), "SQLite"
-	}
+	dbURL, dbName := databaseURL(dir)
 	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	adminAddr, err := freeAddr()
+	srv, err := startServer(bin, dbURL, stub.URL, 1, string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})))
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(),
-		"LISTEN_ADDR="+addr, "ADMIN_LISTEN_ADDR="+adminAddr, "DATABASE_URL="+dbURL, "LOG_LEVEL=error",
-		"GITHUB_APP_INTEGRATION_ID=1", "GITHUB_APP_WEBHOOK_SECRET="+secret,
-		"GITHUB_APP_PRIVATE_KEY="+string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})),
-		"GITHUB_V3_API_URL="+stub.URL+"/", "SHUTDOWN_TIMEOUT=5s")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	defer srv.stop()
+	if err := waitReady("http://" + baseAddr); err != nil {
 		return err
 	}
-	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	}()
-	for _, base := range []string{"http://" + baseAddr, "http://" + addr} {
-		if err := waitReady(base); err != nil {
-			return err
-		}
-	}
+	cmd, addr, adminAddr := srv.cmd, srv.addr, srv.admin
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: concurrency, MaxConnsPerHost: concurrency}}
 
 	fmt.Printf("%s, %d senders, %d deliveries per scenario, %d repositories\n", dbName, concurrency, n, repos)

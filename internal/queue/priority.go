@@ -95,6 +95,16 @@ func (p *Priorities) ForDelivery(d *event.Delivery) int {
 	return rank
 }
 
+// ForUndecided ranks the jobs of a delivery queued only because intake
+// could not yet tell from the repository's policy whether it is work (the
+// policy is being learned): one rank below its urgency, and without
+// spending the repository's budget. A burst arriving before the policy is
+// known is mostly noise; ranked like confirmed work it would both run ahead
+// of an incident labelled just after it and use up that incident's budget.
+func ForUndecided(d *event.Delivery) int {
+	return min(Urgency(d)+1, PriorityBurst)
+}
+
 func (p *Priorities) spend(repoID int64) bool {
 	now := p.now()
 	p.mu.Lock()

@@ -78,3 +78,26 @@ func TestPeriodicWorkIsQueuedLast(t *testing.T) {
 		}
 	}
 }
+
+func TestUndecidedDeliveriesRankBelowConfirmedWorkAndSpendNoBudget(t *testing.T) {
+	cases := []struct {
+		event, action string
+		want          int
+	}{
+		{"issues", "labeled", PriorityNormal},
+		{"pull_request", "opened", PriorityNormal},
+		{"issues", "closed", PriorityBurst},
+	}
+	for _, tc := range cases {
+		if got := ForUndecided(&event.Delivery{Event: tc.event, Action: tc.action, RepoID: 1}); got != tc.want {
+			t.Errorf("undecided %s.%s: priority %d, want %d", tc.event, tc.action, got, tc.want)
+		}
+	}
+	p := NewPriorities()
+	for i := 0; i < 10*int(p.Burst); i++ {
+		ForUndecided(&event.Delivery{Event: "issues", Action: "labeled", RepoID: 1})
+	}
+	if got := p.ForDelivery(&event.Delivery{Event: "issues", Action: "labeled", RepoID: 1}); got != PriorityUrgent {
+		t.Errorf("confirmed label after an undecided burst: priority %d, want urgent (budget untouched)", got)
+	}
+}

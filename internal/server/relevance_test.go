@@ -3,10 +3,12 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -168,6 +170,56 @@ func TestPeriodicWorkOfEveryFeatureIsQueuedBehindDeliveries(t *testing.T) {
 		}
 		if res.Job.Priority != queue.PriorityBackground {
 			t.Errorf("periodic job %s queued at priority %d, want %d", args.Kind(), res.Job.Priority, queue.PriorityBackground)
+		}
+	}
+}
+
+func TestIncidentAfterABurstOnAColdCacheIsStillFirstInLine(t *testing.T) {
+	// No workers: the jobs stay queued, so their ranks can be read.
+	h := servertest.Start(t, servertest.Options{NoJobs: true})
+	gh := h.GitHub
+	gh.AddInstallation(77, owner)
+	gh.AddRepo(owner, repo)
+	gh.SetPermission(owner, repo, "kim", "write")
+	n := gh.CreateIssue(owner, repo, fakegithub.IssueSeed{Title: "Flaky test", Author: "kim"})
+
+	// A burst that goes on while the repository's policy is being learned:
+	// until then every delivery is queued, as without a cache, and the
+	// burst outruns the repository's budget (50 at once, 5 a second).
+	queued := 0
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; ; i++ {
+		resp := h.Deliver("issues", labelWebhook(gh, n, fmt.Sprintf("triage-%d", i%7)))
+		if resp.StatusCode == http.StatusOK {
+			break // intake now decides labels from the learned policy
+		}
+		queued++
+		if time.Now().After(deadline) {
+			t.Fatalf("the policy was not learned within 20 s (last status %d)", resp.StatusCode)
+		}
+	}
+	if queued <= 60 {
+		t.Fatalf("only %d deliveries queued before the policy was known; the burst must outrun the budget", queued)
+	}
+	jobsBefore := len(allJobs(t, h))
+	for _, j := range allJobs(t, h) {
+		if j.Priority == queue.PriorityUrgent {
+			t.Errorf("job %d (%s) queued while the policy was unknown has priority urgent; want below confirmed work", j.ID, j.Kind)
+		}
+	}
+
+	incident := gh.CreateIssue(owner, repo, fakegithub.IssueSeed{Title: "Checkout returns 502", Author: "kim"})
+	if resp := h.Deliver("issues", labelWebhook(gh, incident, "incident")); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("incident label: status %d, want 202", resp.StatusCode)
+	}
+	jobs := allJobs(t, h)[jobsBefore:]
+	if len(jobs) == 0 {
+		t.Fatal("the incident label queued no job")
+	}
+	for _, j := range jobs {
+		if j.Priority != queue.PriorityUrgent {
+			t.Errorf("incident label after a cold burst: job %d (%s) has priority %d, want %d (urgent, ahead of the %d queued by the burst)",
+				j.ID, j.Kind, j.Priority, queue.PriorityUrgent, jobsBefore)
 		}
 	}
 }

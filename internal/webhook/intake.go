@@ -288,11 +288,15 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	facts := in.factsFor(&d)
 	var jobs []river.InsertManyParams
 	for _, h := range in.handlers {
-		if !handles(h, eventType) || !wants(h, &d, own, facts) {
+		if !handles(h, eventType) {
+			continue
+		}
+		want, undecided := wants(h, &d, own, facts)
+		if !want {
 			continue
 		}
 		args := queue.EventArgs{Handler: h.Name(), DeliveryID: deliveryID, Delivery: d}
-		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: in.insertOpts(&d)})
+		jobs = append(jobs, river.InsertManyParams{Args: args, InsertOpts: in.insertOpts(&d, undecided)})
 	}
 	if len(jobs) == 0 {
 		if own {
@@ -311,9 +315,14 @@ func (in *Intake) Handle(ctx context.Context, eventType, deliveryID string, payl
 	return "queued", nil
 }
 
-func (in *Intake) insertOpts(d *event.Delivery) *river.InsertOpts {
+// insertOpts ranks a job; undecided says it is queued only because the
+// repository's policy is not known yet (see queue.ForUndecided).
+func (in *Intake) insertOpts(d *event.Delivery, undecided bool) *river.InsertOpts {
 	if in.priorities == nil {
 		return nil
+	}
+	if undecided {
+		return &river.InsertOpts{Priority: queue.ForUndecided(d)}
 	}
 	return &river.InsertOpts{Priority: in.priorities.ForDelivery(d)}
 }
@@ -370,18 +379,21 @@ func (in *Intake) invalidate(d *event.Delivery, env *envelope) {
 
 // wants asks a handler about a delivery; the app's own deliveries go only
 // to handlers that ask for them. A handler whose interest depends on the
-// policy decides with the remembered facts when they are fresh.
-func wants(h event.Handler, d *event.Delivery, own bool, facts func() (event.PolicyFacts, bool)) bool {
+// policy decides with the remembered facts when they are fresh; when they
+// are not, the delivery is wanted as without a cache and undecided is true.
+func wants(h event.Handler, d *event.Delivery, own bool, facts func() (event.PolicyFacts, bool)) (want, undecided bool) {
 	if own {
 		o, ok := h.(event.OwnEvents)
-		return ok && o.WantsOwn(d)
+		return ok && o.WantsOwn(d), false
 	}
 	if pw, ok := h.(event.PolicyWants); ok && pw.DependsOnPolicy(d) {
 		if f, fresh := facts(); fresh {
-			return pw.WantsUnder(d, f)
+			return pw.WantsUnder(d, f), false
 		}
+		want = h.Wants(d)
+		return want, want
 	}
-	return h.Wants(d)
+	return h.Wants(d), false
 }
 
 func handles(h event.Handler, eventType string) bool {
