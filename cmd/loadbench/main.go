@@ -18,6 +18,12 @@
 //     delivery per repository, so their policies have been read once);
 //   - handled: issues.labeled with the label incident.
 //
+// With -incident-after-burst it instead starts the server against the
+// stateful fake GitHub (internal/fakegithub, in loadbench's process), sends
+// n unrelated deliveries, labels one issue incident the moment they are
+// acknowledged, and times until the pull request exists on the fake: once
+// on a cold policy cache, once warm.
+//
 // For each: deliveries/s, p50/p99 acknowledgement latency, both also as a
 // ratio to the baseline's unrelated run; the GitHub requests the server made
 // during the scenario (tokens counted apart); the server's peak RSS (VmHWM).
