@@ -237,9 +237,12 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 			return false, -1
 		}
 	case NegationRequire:
-		if !negatedBefore(toks, i) {
-			return false, -1
+		if !negatedBefore(toks, i) || abilityBefore(toks, i) {
+			return false, -1 // "not all cases can be tested by QA" is a limit, not an omission
 		}
+	}
+	if c.Counterfactual && !counterfactualIn(toks, end) {
+		return false, -1
 	}
 	p := -1
 	switch c.subject {
@@ -247,6 +250,9 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		p = personSubject(toks, i)
 		if p >= 0 && objectOfGerund(toks, p) {
 			p = -1 // "Blaming the on-call would miss the point"
+		}
+		if p >= 0 && passiveAt(toks, i, end) {
+			p = -1 // "they were not checked": the subject was acted on, it did not omit
 		}
 	case SubjectPersonAfter:
 		if gerundSubject(toks, i) {
@@ -259,10 +265,77 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		p = personInSentence(toks)
 	case SubjectPersonNext:
 		p = personNext(toks, end)
+		if p >= 0 && p+1 < len(toks) && !toks[p+1].breakBefore && toks[p+1].key == "to" {
+			p = -1 // "caused Traefik to override": what was affected, not who caused it
+		}
 	default:
 		return true, -1
 	}
 	return p >= 0, p
+}
+
+// abilityBefore reports whether a modal of ability comes shortly before
+// token i in the same clause ("can be tested by", "could not be reached by").
+func abilityBefore(toks []token, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-5; j-- {
+		if toks[j+1].breakBefore {
+			return false
+		}
+		switch toks[j].key {
+		case "can", "could", "cannot", "can't", "couldn't":
+			return true
+		}
+	}
+	return false
+}
+
+// counterfactualIn reports whether the sentence speaks of what did not
+// happen: "had" in the clause after end, or "would/could/might have".
+func counterfactualIn(toks []token, end int) bool {
+	for j := end; j < len(toks); j++ {
+		if j > end && toks[j].breakBefore {
+			break
+		}
+		if toks[j].key == "had" || toks[j].key == "hadn't" {
+			return true
+		}
+	}
+	for j := 0; j+1 < len(toks); j++ {
+		if toks[j+1].key == "happen" && (toks[j].key == "not" || toks[j].key == "never") {
+			return true // "…, this not happen": the consequence that did not come
+		}
+		switch toks[j].key {
+		case "would", "could", "might", "wouldn't", "couldn't", "should":
+			n := toks[j+1].key
+			if n == "not" && j+2 < len(toks) {
+				n = toks[j+2].key
+			}
+			if n == "have" {
+				return true
+			}
+		case "would've", "could've", "might've", "wouldn't've":
+			return true
+		}
+	}
+	return false
+}
+
+// passiveAt reports whether the match [i, end) is a negated passive verb
+// group: a form of "be" right before it, "not" or "never" opening it and a
+// past participle at its end ("they were not checked"), so its subject is
+// what was left undone, not who left it.
+func passiveAt(toks []token, i, end int) bool {
+	if i == 0 || toks[i].breakBefore || !strings.HasSuffix(toks[end-1].key, "ed") {
+		return false
+	}
+	if k := toks[i].key; k != "not" && k != "never" {
+		return false
+	}
+	switch toks[i-1].key {
+	case "was", "were", "is", "are", "be", "been", "being":
+		return true
+	}
+	return false
 }
 
 // gerundSubject reports whether token i is a gerund opening its clause and

@@ -47,6 +47,12 @@ type Rule struct {
 	// AtClauseStart makes a phrase count only at the start of a sentence or
 	// clause ("Had the approver looked…", "…, but had anyone checked").
 	AtClauseStart bool `yaml:"at_clause_start,omitempty" json:"at_clause_start,omitempty"`
+	// Counterfactual makes a match count only in a sentence that speaks of
+	// what did not happen: a past perfect after the match ("if the reviewer
+	// had looked") or "would/could/might have" ("…, none of this would have
+	// happened"). A plain condition ("if teams rename a capability") is not
+	// hindsight.
+	Counterfactual bool `yaml:"counterfactual,omitempty" json:"counterfactual,omitempty"`
 	// Sections limits the rule to these sections; ExemptSections excludes
 	// sections. Both use the canonical section names or heading texts.
 	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`

@@ -111,6 +111,9 @@ func isPerson(toks []token, j int) bool {
 		return true // a user or a team of people
 	}
 	if personWords[t.key] {
+		if productRoleWord(toks, j) {
+			return false // "posted on Teams": a product named like a role
+		}
 		if !t.possessive && j+1 < len(toks) && !toks[j+1].breakBefore && roleThings[toks[j+1].key] {
 			return false // "the admin role", "the on-call rotation"
 		}
@@ -124,10 +127,15 @@ func isPerson(toks []token, j int) bool {
 		if j > 0 && !t.breakBefore && afterSystemName(toks[j-1]) {
 			return false // "GitHub Actions", "Stack Overflow"
 		}
+		if j+1 < len(toks) && !toks[j+1].breakBefore && technicalName(toks[j+1].orig) {
+			return false // "the Kyverno ClusterPolicy", "Traefik v2": part of a product's name
+		}
 		// A capitalised first word is often an ordinary word ("Sloppy
 		// clocks", "Retrain the model"): at the start, a name is followed
 		// by what a subject is followed by.
-		followedByPredicate := j+1 < len(toks) && !toks[j+1].breakBefore && beginsPredicate(toks[j+1].key)
+		// A gerund does not make a clause of a capitalised first word:
+		// "Investigate missing metrics" is an instruction, not Investigate.
+		followedByPredicate := j+1 < len(toks) && !toks[j+1].breakBefore && beginsPredicate(toks[j+1].key) && !isGerund(toks[j+1].key)
 		switch {
 		case j == 0:
 			return t.possessive || followedByPredicate
@@ -194,7 +202,54 @@ func looksLikeName(t token) bool {
 	if !unicode.IsLower(r2) {
 		return false // acronyms like DNS or API are systems
 	}
+	if technicalName(t.orig) {
+		return false // CoreDNS, TopShelf, Log4J: products, not people
+	}
 	return !notNames[t.key]
+}
+
+// technicalName reports whether a word is written the way products and
+// identifiers are and people's names are not: with a digit ("Log4J",
+// "v2") or a capital inside a word after three or more lower-case
+// letters ("CoreDNS", "ClusterPolicy"). Names such as McNeil, DeShawn or
+// MacKenzie keep their short prefixes.
+func technicalName(w string) bool {
+	lowerRun := 0
+	for i, r := range w {
+		switch {
+		case r == '\'' || r == '’':
+			return false // the possessive ending and what follows
+		case unicode.IsDigit(r):
+			return true
+		case unicode.IsUpper(r):
+			if i > 0 && lowerRun >= 2 && !strings.HasPrefix(w, "Mac") {
+				return true
+			}
+			lowerRun = 0
+		case unicode.IsLower(r):
+			lowerRun++
+		}
+	}
+	return false
+}
+
+// productRoleWord reports whether role word j is written as a product's
+// name: capitalised inside a sentence after a preposition ("posted on
+// Teams", "asked in Support"), where a role would take a determiner.
+func productRoleWord(toks []token, j int) bool {
+	r, _ := utf8.DecodeRuneInString(toks[j].orig)
+	if j == 0 || toks[j].breakBefore || !unicode.IsUpper(r) {
+		return false
+	}
+	switch toks[j-1].key {
+	case "on", "in", "via", "over", "through", "using":
+		return true
+	}
+	return false
+}
+
+func isGerund(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ing")
 }
 
 func looksInflected(w string) bool {
@@ -326,7 +381,11 @@ func personNext(toks []token, end int) int {
 		}
 		if !steppedDeterminer && !notNames[k] && !thingOwners[k] && !skipWords[k] && j+1 < len(toks) && !toks[j+1].breakBefore && isPastOrGerund(toks[j+1].key) {
 			r, _ := utf8.DecodeRuneInString(toks[j].orig)
-			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) {
+			// A name before a past form or a gerund makes a clause ("aisha
+			// pushed", "bongani running the script"); a plural noun before a
+			// gerund ("problems signing in") or a derived noun
+			// ("investigation started") does not name anyone.
+			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) && !looksInflected(k) && !(isGerund(toks[j+1].key) && strings.HasSuffix(k, "s")) {
 				return j
 			}
 			return -1
