@@ -171,3 +171,55 @@ func TestCapitalAfterColonIsNotAlwaysAName(t *testing.T) {
 		}
 	}
 }
+
+// Shapes met in published postmortems (written anew here, not quoted),
+// each next to a blameful twin so that a fix that silences the rule fails:
+// product names are not people, a negated passive names what was left
+// undone, a plain condition is not hindsight, "caused X to" names what was
+// affected, an ability modal states a limit, an imperative before a
+// gerund is not a name.
+func TestPublishedPostmortemShapes(t *testing.T) {
+	cfg := Config{Rules: defaultConfig(t).Rules}
+	for _, tt := range []struct {
+		section, sentence string
+		blame             bool
+	}{
+		// Words written like products (a digit, a capital inside) are not names.
+		{"Summary", "Skipped add-on steps in the vendor notes caused the MeshDNS pods to restart in a loop.", false},
+		{"Timeline", "10:02 The cluster upgrade cause PodGuard agents to crash.", false},
+		{"Root Cause", "The root cause was Kwame running the reindex on the primary.", true},
+		// "caused X to <verb>": X is what was affected.
+		{"Summary", "A rewritten header rule caused Gatekeep to drop the bearer token.", false},
+		{"Root Cause", "The outage was caused by Ingrid.", true},
+		// A capitalised word before a product token belongs to the product.
+		{"Root Cause", "If the Vexil AdmissionRule's failure mode had been lenient, the outage would not have happened.", false},
+		{"Root Cause", "If Marta had reviewed the rule, the outage would not have happened.", true},
+		// A plain condition is not a counterfactual.
+		{"Summary", "We clean up stale accounts by hand if teams rename their projects.", false},
+		{"Summary", "If you recreate a project you could see login errors for a while.", false},
+		{"Root Cause", "If the reviewer looked at the dashboards, this would have been avoided.", true},
+		// A negated passive: the subject was acted on, it did not omit.
+		{"Timeline", "11:20 Three functions were found. They were not checked for the library.", false},
+		{"Root Cause", "The on-call engineer did not check the dashboards.", true},
+		// An ability modal states a limit, not an omission.
+		{"Lessons Learned", "Not every scenario can be tested by the platform team.", false},
+		{"Root Cause", "The migration was not tested by the platform team.", true},
+		// A role word written as a product after a preposition.
+		{"Lessons Learned", "The Monday notice on Teams was easily missed.", false},
+		{"Root Cause", "The teams missed the notice.", true},
+		// An imperative before a gerund; a derived noun before a past form.
+		{"Action Items", "Investigate missing node logs and raise the send frequency.", false},
+		{"Timeline", "08:05 Root cause investigation started.", false},
+		{"Root Cause", "Root cause: aisha deleted the volume.", true},
+		// "predictably" is a judgement; "predict" is not.
+		{"Summary", "The first analysis did not predict several problems with the TaskHost library.", false},
+		{"Root Cause", "Predictably, Omar skipped the checklist again.", true},
+		// A plural noun before a gerund is not a chat-style name.
+		{"Summary", "The expired certificate caused problems signing in to the console.", false},
+	} {
+		res := Analyze("pm.md", []byte("## "+tt.section+"\n\n"+tt.sentence+"\n"), cfg)
+		if got := len(res.Findings) > 0; got != tt.blame {
+			t.Errorf("%q: flagged %v, want %v (%+v)", tt.sentence, got, tt.blame, res.Findings)
+		}
+	}
+}
