@@ -32,15 +32,7 @@ func TestDraftListsChangesMergedBeforeTheIncident(t *testing.T) {
 
 	n := openIncident(t, h, "sev1")
 	label(t, h, n)
-	var doc string
-	for _, p := range gh.Pulls(owner, repo) {
-		if p.Head == "postmortem/incident-"+strconv.Itoa(n) {
-			for _, f := range gh.FilesAt(owner, repo, p.Head, "postmortems") {
-				content, _ := gh.FileAt(owner, repo, p.Head, f)
-				doc = string(content)
-			}
-		}
-	}
+	doc := draftOf(t, h, n)
 	t.Logf("draft:\n%s", doc)
 	for _, want := range []string{
 		"### Changes in the 24 hours before the incident started",
@@ -73,18 +65,7 @@ func TestDraftWithoutDeploymentsPermissionStillComes(t *testing.T) {
 
 	n := openIncident(t, h, "sev1")
 	label(t, h, n)
-	var doc string
-	for _, p := range gh.Pulls(owner, repo) {
-		if p.Head == "postmortem/incident-"+strconv.Itoa(n) {
-			for _, f := range gh.FilesAt(owner, repo, p.Head, "postmortems") {
-				content, _ := gh.FileAt(owner, repo, p.Head, f)
-				doc = string(content)
-			}
-		}
-	}
-	if doc == "" {
-		t.Fatalf("no draft for incident #%d; pulls: %+v", n, gh.Pulls(owner, repo))
-	}
+	doc := draftOf(t, h, n)
 	if !strings.Contains(doc, "#"+strconv.Itoa(pr)+" Raise checkout retries") {
 		t.Errorf("draft lacks the merged pull request:\n%s", doc)
 	}
