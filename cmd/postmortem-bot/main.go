@@ -105,6 +105,11 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (exit int, done bo
 	return 0, false
 }
 
+// configFlag is the --config flag every command that reads settings takes.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "", "YAML configuration file (default: config.yml if present)")
+}
+
 func loadConfig(path string) (config.Config, error) {
 	required := true
 	if path == "" {
@@ -115,7 +120,7 @@ func loadConfig(path string) (config.Config, error) {
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "serve [--config FILE] [--log-format json|text]", config.Settings, stdout)
-	configPath := fs.String("config", "", "YAML configuration file (default: config.yml if present)")
+	configPath := configFlag(fs)
 	logFormat := fs.String("log-format", "", "log format: json (default) or text")
 	if code, done := parse(fs, args, stderr); done {
 		return code
@@ -175,7 +180,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("doctor", "doctor [--config FILE]", config.Settings, stdout)
-	configPath := fs.String("config", "", "YAML configuration file (default: config.yml if present)")
+	configPath := configFlag(fs)
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
@@ -186,7 +191,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func manifest(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("manifest", "manifest [--public-url URL] [--config FILE]", config.Pick("PUBLIC_URL", "WEBHOOK_URL", "LISTEN_ADDR"), stdout)
 	publicURL := fs.String("public-url", "", "where GitHub reaches the server (default: PUBLIC_URL)")
-	configPath := fs.String("config", "", "YAML configuration file (default: config.yml if present)")
+	configPath := configFlag(fs)
 	if code, done := parse(fs, args, stderr); done {
 		return code
 	}
