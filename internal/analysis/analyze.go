@@ -133,8 +133,25 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		switch t := n.(type) {
 		case *ast.Heading:
 			h = t
-		case *ast.Paragraph, *ast.TextBlock, *east.Table:
-			return ast.WalkSkipChildren, nil // inline content and table cells hold no headings
+		case *ast.Paragraph, *ast.TextBlock:
+			// "**Impact**: 1.2B queries lost": a bold label opening a
+			// paragraph names a section as a heading would, when it is one
+			// of the sections' names.
+			if text, after, ok := labelOf(n, src); ok {
+				if specs := sm.matchKeys(normalizeName(text)); len(specs) > 0 {
+					start := lineStartOf(src, max(nodeStart(n), 0))
+					hd := heading{level: labelLevel, text: text, start: start, contentStart: after, specs: specs, label: n}
+					hd.key = normalizeName(text)
+					hd.line, _ = doc.position(start)
+					for _, si := range specs {
+						hd.specKeys = append(hd.specKeys, sm.keys[si])
+					}
+					heads = append(heads, hd)
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *east.Table:
+			return ast.WalkSkipChildren, nil // table cells hold no headings
 		default:
 			if n.Type() == ast.TypeBlock && n.FirstChild() != nil && n.FirstChild().Type() == ast.TypeInline {
 				return ast.WalkSkipChildren, nil
@@ -167,6 +184,45 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		heads[0].specs, heads[0].specKeys = nil, nil
 	}
 	return heads
+}
+
+// labelLevel ranks a bold label below every heading: its section ends at
+// the next label or heading.
+const labelLevel = 7
+
+// labelOf returns the text of a bold label opening paragraph n
+// ("**Impact**: …" or "**Root cause:** …") and the body offset after its
+// colon.
+func labelOf(n ast.Node, src []byte) (string, int, bool) {
+	e, ok := n.FirstChild().(*ast.Emphasis)
+	if !ok || e.Level != 2 {
+		return "", 0, false
+	}
+	stop := -1
+	for c := e.LastChild(); c != nil; c = c.PreviousSibling() {
+		if t, ok := c.(*ast.Text); ok {
+			stop = t.Segment.Stop
+			break
+		}
+	}
+	if stop < 0 {
+		return "", 0, false
+	}
+	text := inlineString(e, src)
+	if len(text) == 0 || len(text) > 60 {
+		return "", 0, false
+	}
+	after := stop
+	for k := 0; k < 2 && after < len(src) && (src[after] == '*' || src[after] == '_'); k++ {
+		after++
+	}
+	if strings.HasSuffix(text, ":") {
+		return strings.TrimSpace(strings.TrimSuffix(text, ":")), after, true
+	}
+	if after < len(src) && src[after] == ':' {
+		return text, after + 1, true
+	}
+	return "", 0, false
 }
 
 func lineStartOf(src []byte, off int) int {
@@ -213,9 +269,15 @@ func checkSections(doc *document, heads []heading, cfg Config, specs []SectionSp
 		}
 		// The heading that names the section best: where it comes first
 		// among the sections the heading names, then the earliest.
+		// A real heading wins over a bold label ("**Action item:** …" in
+		// the lessons does not stand for the "## Action Items" below).
 		hi, rank := -1, 0
 		for i := range heads {
-			if r := slices.Index(heads[i].specs, si); r >= 0 && (hi < 0 || r < rank) {
+			r := slices.Index(heads[i].specs, si)
+			if r < 0 {
+				continue
+			}
+			if hi < 0 || heads[hi].label != nil && heads[i].label == nil || (heads[hi].label == nil) == (heads[i].label == nil) && r < rank {
 				hi, rank = i, r
 			}
 		}
@@ -255,7 +317,7 @@ func checkSections(doc *document, heads []heading, cfg Config, specs []SectionSp
 		case normalizeName(actionItemsName):
 			got := parseActionItems(doc, h.contentStart, end, fs)
 			if len(got) == 0 && !hasFindingAfter(fs, h.line, RuleActionItemBad) {
-				fs.add(h.start, RuleActionItemsNone, sev, fmt.Sprintf("The action items section (%q) lists no action items.", h.text), "List each follow-up as a task: - [ ] What (owner: @login, due: YYYY-MM-DD).")
+				fs.add(h.start, RuleActionItemsNone, sev, fmt.Sprintf("The action items section (%q) lists no action items: prose cannot be tracked, only list items and table rows.", h.text), "List each follow-up as a task: - [ ] What (owner: @login, due: YYYY-MM-DD).")
 			}
 			*items = append(*items, got...)
 		}
@@ -344,20 +406,32 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 	hi := 0
 	var stack []heading
 	var sectionKeys []string
+	enter := func(h heading) {
+		for len(stack) > 0 && stack[len(stack)-1].level >= h.level {
+			stack = stack[:len(stack)-1]
+		}
+		stack = append(stack, h)
+		sectionKeys = sectionKeysOf(stack)
+	}
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		switch n.(type) {
+		case *ast.Paragraph, *ast.TextBlock:
+			if hi < len(heads) && heads[hi].label == n {
+				enter(heads[hi])
+				hi++
+			}
+		}
 		switch t := n.(type) {
 		case *ast.Heading:
+			for hi < len(heads) && heads[hi].label != nil {
+				hi++ // a label not met as a paragraph (none expected)
+			}
 			if hi < len(heads) {
-				h := heads[hi]
+				enter(heads[hi])
 				hi++
-				for len(stack) > 0 && stack[len(stack)-1].level >= h.level {
-					stack = stack[:len(stack)-1]
-				}
-				stack = append(stack, h)
-				sectionKeys = sectionKeysOf(stack)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.HTMLBlock:

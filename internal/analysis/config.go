@@ -9,9 +9,12 @@ import "fmt"
 func DefaultSections() []SectionSpec {
 	return []SectionSpec{
 		{Name: "Summary", Aliases: []string{"TL;DR", "TLDR", "Overview", "What happened", "Synopsis", "Description"}},
-		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius"}},
-		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong"}},
-		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention"}},
+		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius", "Affected", "Impacted", "What was impacted"}},
+		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong", "Why", "How did this happen", "How it happened"}},
+		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention",
+			"Corrective and Preventative Measures", "Corrective Measures", "Preventative Measures", "Preventive Measures", "Improvements",
+			"Actions", "Planned actions", "Immediate actions", "Recovery actions", "Going forward", "Moving forward",
+			"What we are doing about it", "What were doing about it", "What is being done", "Prevent future"}},
 	}
 }
 

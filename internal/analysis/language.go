@@ -248,6 +248,9 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 	switch c.subject {
 	case SubjectPerson:
 		p = personSubject(toks, i)
+		if p > 0 && !toks[p].breakBefore && causatives[toks[p-1].key] {
+			p = -1 // "leading them to miss the cutoff": the system made them
+		}
 		if p >= 0 && objectOfGerund(toks, p) {
 			p = -1 // "Blaming the on-call would miss the point"
 		}
@@ -258,12 +261,22 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		if gerundSubject(toks, i) {
 			return false, -1 // "Telling people to be careful does not help"
 		}
+		if end < len(toks) && !toks[end].breakBefore && isGerund(toks[end].key) {
+			return false, -1 // "identified the cause by engaging the teams": a means, not an agent
+		}
 		p = personAfter(toks, end)
 	case SubjectPersonPossessor:
 		p = personPossessor(toks, i)
 	case SubjectPersonInSentence:
-		p = personInSentence(toks)
+		if c.PersonWithin > 0 {
+			p = personWithin(toks, i, end, c.PersonWithin)
+		} else {
+			p = personInSentence(toks)
+		}
 	case SubjectPersonNext:
+		if end-i == 1 && causeVerbs[toks[i].key] {
+			return false, -1 // "a bug causing Fastly's layer to …": what follows was affected
+		}
 		p = personNext(toks, end)
 		if p >= 0 && p+1 < len(toks) && !toks[p+1].breakBefore && toks[p+1].key == "to" {
 			p = -1 // "caused Traefik to override": what was affected, not who caused it
@@ -273,6 +286,14 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 	}
 	return p >= 0, p
 }
+
+// causatives are verbs that make their object do something: the object
+// did not choose it ("leading them to miss the cutoff").
+var causatives = setOf("leading", "led", "lead", "leads", "causing", "caused", "forcing", "forced", "making", "made",
+	"allowing", "allowed", "letting", "requiring", "required", "prompting", "prompted")
+
+// causeVerbs are "cause" as a verb: its object is what was affected.
+var causeVerbs = setOf("caused", "causing", "causes")
 
 // abilityBefore reports whether a modal of ability comes shortly before
 // token i in the same clause ("can be tested by", "could not be reached by").

@@ -53,6 +53,10 @@ type Rule struct {
 	// happened"). A plain condition ("if teams rename a capability") is not
 	// hindsight.
 	Counterfactual bool `yaml:"counterfactual,omitempty" json:"counterfactual,omitempty"`
+	// PersonWithin narrows subject "person-in-sentence" to a person within
+	// this many words of the match: a system can fail "once again"; the
+	// habit judged is a person's when they are named near it.
+	PersonWithin int `yaml:"person_within,omitempty" json:"person_within,omitempty"`
 	// Sections limits the rule to these sections; ExemptSections excludes
 	// sections. Both use the canonical section names or heading texts.
 	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`

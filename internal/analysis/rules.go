@@ -208,6 +208,9 @@ func compileRule(r Rule) (*compiledRule, error) {
 	default:
 		return nil, fmt.Errorf("rule %q: unknown subject %q", r.ID, r.Subject)
 	}
+	if r.PersonWithin < 0 || r.PersonWithin > 0 && c.subject != SubjectPersonInSentence {
+		return nil, fmt.Errorf("rule %q: person_within needs subject %s and a positive number", r.ID, SubjectPersonInSentence)
+	}
 	for _, p := range r.Near {
 		words := phraseWords(p)
 		if len(words) == 0 {

@@ -216,6 +216,52 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Root Cause", "Predictably, Omar skipped the checklist again.", true},
 		// A plural noun before a gerund is not a chat-style name.
 		{"Summary", "The expired certificate caused problems signing in to the console.", false},
+		// Function words are not chat-style names.
+		{"Timeline", "10:05 We found the root cause and applied a fix to the gateway.", false},
+		{"Timeline", "10:40 This turned out to be another root cause than seen on March 3.", false},
+		// What software expects or is affected by is the software's.
+		{"Timeline", "11:00 An annotation not expected by Traefik resulted in a redirect loop.", false},
+		{"Summary", "Most of the fleet was not impacted by the Fast Forward issues.", false},
+		{"Root Cause", "The rollback was not approved by Marta.", true},
+		// A hypothesis at the time is not a verdict.
+		{"Timeline", "11:10 Assumed user error at the time; ruled out at 11:40.", false},
+		{"Root Cause", "The root cause was user error.", true},
+		// People's names take no article: "the Ingress" is a thing.
+		{"Timeline", "11:20 Owner of the Ingress causing the issue contacted.", false},
+		{"Root Cause", "Ingrid's migration broke the logins.", true},
+		// A number ends a sentence; sentence adverbs name no one.
+		{"Root Cause", "The counter should only hold values from 0 to 2^64 - 1. However, the constructor did not check it.", false},
+		// A title-case run is a heading or a product, not a person.
+		{"Summary", "See Root Cause Analysis below for the details.", false},
+		// "cause" as a verb: its object is what was affected.
+		{"Summary", "A bug causing Fastly's routing layer to return 502 responses.", false},
+		{"Summary", "The full mempool also caused fee related issues.", false},
+		{"Root Cause", "It was caused by rate limiting configuration that ignored the load balancer.", false},
+		{"Root Cause", "The outage was caused by bongani running the script twice.", true},
+		// A means, not an agent; a causative verb's object did not choose.
+		{"Resolution", "We identified the exhaustion as the root cause by engaging internal teams.", false},
+		{"Impact", "The slow mempool led them to miss the cutoff for their blocks.", false},
+		{"Root Cause", "The on-call missed the page.", true},
+		// A duty is not a fault.
+		{"Impact", "The team members who are normally responsible for customer communications were away.", false},
+		{"Root Cause", "The release manager is responsible for this outage.", true},
+		// "lead" as a verb.
+		{"Lessons Learned", "We found other edge cases that could lead to data corruption.", false},
+		// A release is "not qualified"; a person said to be is judged.
+		{"Lessons Learned", "The v3.5 release was not qualified as thoroughly as earlier ones.", false},
+		{"Root Cause", "The engineer was not qualified to run the migration.", true},
+		// Present "need to" is a requirement, not hindsight.
+		{"Summary", "Workflow jobs sign packages, so they need to have access to secrets.", false},
+		{"Root Cause", "The reviewer needed to read the diff.", true},
+		// A system fails "once again"; a person's habit is judged near them.
+		{"Impact", "The largest impact was once again that slow nodes fell out of sync as they lagged behind the mempool.", false},
+		{"Root Cause", "Once again, Omar skipped the checklist.", true},
+		// Sincere praise inside a sentence; sarcasm opens one.
+		{"Timeline", "The affected employee did a great job of reporting the charge at once.", false},
+		{"Root Cause", "Great job, Boris, another Friday deploy.", true},
+		// A capitalised noun phrase before "to" + participle is not "Kwame to attend".
+		{"Lessons Learned", "Changes to lazy-loaded extensions reach all customers without testing.", false},
+		{"Action Items", "Kwame to attend remedial training.", true},
 	} {
 		res := Analyze("pm.md", []byte("## "+tt.section+"\n\n"+tt.sentence+"\n"), cfg)
 		if got := len(res.Findings) > 0; got != tt.blame {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // heading is one heading of the document.
@@ -21,6 +23,9 @@ type heading struct {
 	specs    []int
 	specKeys []string
 	key      string // normalised heading text
+	// label is the paragraph when the "heading" is a bold label opening it
+	// ("**Impact**: …"), nil for a real heading.
+	label ast.Node
 }
 
 // normalizeName lower-cases, turns punctuation into spaces and collapses
@@ -168,7 +173,12 @@ func specNames(s *SectionSpec) []string {
 }
 
 var (
-	timeRE     = regexp.MustCompile(`\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?`)
+	// timeRE finds a time or a date as timelines write them: 09:41,
+	// 2026-03-04, 03/04/2026 or 1/29/24, "August 15" or "15 Aug", 4pm.
+	timeRE = regexp.MustCompile(`\b(?:[01]?\d|2[0-3]):[0-5]\d\b|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?` +
+		`|\b\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b|\b\d{1,2}\s?(?:[ap]\.?m\.?)(?:\s|$|[,;)])` +
+		`|(?i:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b` +
+		`|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b)`)
 	angleHole  = regexp.MustCompile(`^<[^<>]*\s[^<>]*>$`)
 	unfilledRE = regexp.MustCompile(`^(?:todo|tbd|tbc|fixme|xxx|placeholder|fill in|fill me in)(?: .*)?$`)
 )

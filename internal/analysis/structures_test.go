@@ -24,6 +24,8 @@ func TestRealWorldHeadingsSatisfyTheirSections(t *testing.T) {
 		"mitigation-learnings.md": nil,
 		"missing-for-real.md":     {"Impact", "Root Cause", "Action Items", "Resolution", "Lessons Learned"},
 		"numbered-headings.md":    {"Resolution"},
+		"bold-labels.md":          nil,
+		"labels-and-dates.md":     nil,
 	}
 	named := regexp.MustCompile(`section "([^"]+)" is missing`)
 	for file, want := range tests {
@@ -92,5 +94,52 @@ func TestHeadingMayNameSeveralSections(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"Resolution", "Lessons Learned"}) {
 		t.Errorf("Recovery and Takeaways names %q", names)
+	}
+}
+
+// A bold label opening a paragraph ("**Impact**: …") names its section,
+// as the SRE book's example does; a real heading of the same section wins
+// over a label, and a label that names no section changes nothing.
+func TestBoldLabelsNameSections(t *testing.T) {
+	cfg := Config{RequiredSections: DefaultSections(), RecommendedSections: DefaultRecommendedSections()}
+	labels := "# Outage\n\n**Summary**: x went down.\n\n**Impact:** 3% of requests failed.\n\n" +
+		"**Root cause**: a full disk.\n\n**Action items**:\n\n- [ ] Alert on disk (owner: @a, due: 2026-01-01)\n"
+	if res := Analyze("a.md", []byte(labels), cfg); len(res.MissingSections) > 0 {
+		t.Errorf("labelled sections reported missing: %v (%+v)", res.MissingSections, res.Findings)
+	}
+	res := Analyze("b.md", []byte("## Summary\n\nx.\n\n**Date**: 2026-01-01\n\n**Owner**: @a\n"), cfg)
+	if !slices.Contains(res.MissingSections, "Impact") {
+		t.Errorf("labels that name no section counted as one: %v", res.MissingSections)
+	}
+	// "**Action item:** …" in the lessons does not stand for the list below.
+	both := "## Summary\n\nx.\n\n## Lessons\n\n**Action item:** declare incidents earlier.\n\n" +
+		"## Action Items\n\n- [ ] Alert on disk (owner: @a, due: 2026-01-01)\n"
+	res = Analyze("c.md", []byte(both), cfg)
+	if len(res.ActionItems) != 1 || !strings.Contains(res.ActionItems[0].Title, "Alert on disk") {
+		t.Errorf("action items taken from the label, not the heading: %+v", res.ActionItems)
+	}
+	// Prose under a label is that section's: "**Root cause**: Kwame" is judged as a root cause.
+	res = Analyze("d.md", []byte("## Summary\n\nx.\n\n**Root cause**: Kwame pushed the wrong tag.\n"), Config{Rules: defaultConfig(t).Rules})
+	if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == "person-root-cause" }) {
+		t.Errorf("root-cause sentence under a label not judged as such: %+v", res.Findings)
+	}
+}
+
+func TestTimelineDatesAsWritten(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"01/31/2023 - A researcher reported the bug.": true,
+		"1/29/24 the connector was set up.":           true,
+		"### August 15\n\nThe first node failed.":     true,
+		"On 4 May the first node failed.":             true,
+		"At 4pm the first node failed.":               true,
+		"2026-03-04 the first node failed.":           true,
+		"09:41 paged.":                                true,
+		"The first node failed, then the second.":     false,
+		"It may 3x the load.":                         false,
+		"Version 1.7.0 was released.":                 false,
+	} {
+		if got := hasTimestamp([]byte(raw)); got != want {
+			t.Errorf("hasTimestamp(%q) = %v, want %v", raw, got, want)
+		}
 	}
 }

@@ -59,6 +59,12 @@ var notNames = setOf(
 	"put", "take", "give", "send", "note", "escalate", "review", "mandatory", "coach", "pair",
 	"ban", "restrict", "terminate", "let", "fire", "name", "hold", "monitor", "demote", "discipline",
 	"reprimand", "suspend", "assign", "issue", "require", "ensure", "be", "developers", "sorry",
+	// Sentence adverbs and connectives open sentences; they name no one.
+	"however", "furthermore", "moreover", "therefore", "thus", "meanwhile", "additionally",
+	"unfortunately", "fortunately", "luckily", "initially", "eventually", "subsequently",
+	"consequently", "overall", "later", "finally", "otherwise", "nevertheless", "nonetheless",
+	"hence", "again", "specifically", "notably", "importantly", "currently", "previously",
+	"recently", "also", "see", "note", "please", "analysis",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
@@ -75,6 +81,17 @@ var skipWords = setOf(
 	"network", "frontend", "backend", "mobile", "infra", "payments", "billing", "security",
 	"incident", "first", "experienced", "whole", "entire", "one",
 )
+
+// determiners come before things and roles, not before a person's name.
+var determiners = setOf("the", "a", "an", "this", "these", "those", "each", "every", "its", "our", "their",
+	"your", "another", "any", "some", "no")
+
+// functionWords are never a chat-style lower-case name: "found the root
+// cause and applied a fix", "another root cause than seen before".
+var functionWords = setOf("and", "or", "nor", "but", "than", "then", "as", "of", "for", "in", "on", "at", "to",
+	"with", "from", "by", "into", "onto", "upon", "about", "over", "under", "after", "before", "since", "until",
+	"which", "who", "whom", "what", "where", "when", "why", "how", "not", "also", "yet", "both", "either",
+	"neither", "once", "later", "earlier", "already", "now", "here", "there", "it", "we", "they", "you")
 
 // Words that end the clause the subject search looks in.
 var clauseStops = setOf("because", "which", "when", "while", "since", "although", "though", "but", "so", "after", "before", "until", "once", "and", "whereas")
@@ -111,6 +128,9 @@ func isPerson(toks []token, j int) bool {
 		return true // a user or a team of people
 	}
 	if personWords[t.key] {
+		if (t.key == "lead" || t.key == "leads") && leadIsVerb(toks, j) {
+			return false // "could lead to data corruption"
+		}
 		if productRoleWord(toks, j) {
 			return false // "posted on Teams": a product named like a role
 		}
@@ -126,6 +146,12 @@ func isPerson(toks []token, j int) bool {
 	if looksLikeName(t) {
 		if j > 0 && !t.breakBefore && afterSystemName(toks[j-1]) {
 			return false // "GitHub Actions", "Stack Overflow"
+		}
+		if titleRun(toks, j) {
+			return false // "the Ingress", "the Fast Forward issues", "see Root Cause Analysis"
+		}
+		if (j == 0 || t.breakBefore) && j+2 < len(toks) && toks[j+1].key == "to" && !toks[j+1].breakBefore && !baseVerbLike(toks[j+2]) {
+			return false // "Changes to lazy-loaded extensions": a noun phrase, not "Kwame to attend training"
 		}
 		if j+1 < len(toks) && !toks[j+1].breakBefore && technicalName(toks[j+1].orig) {
 			return false // "the Kyverno ClusterPolicy", "Traefik v2": part of a product's name
@@ -147,6 +173,56 @@ func isPerson(toks []token, j int) bool {
 		return true
 	}
 	return t.possessive && lowerCaseName(toks, j)
+}
+
+// titleRun reports whether capitalised token j continues a run of
+// capitalised words that opens with a determiner ("the Fast Forward
+// issues") or holds an ordinary word written in title case ("see Root Cause
+// Analysis"): the name of a thing or a heading, not of a person. A
+// capitalised word opening the sentence or clause ("After Kwame pushed")
+// does not count as title case.
+func titleRun(toks []token, j int) bool {
+	for k := j - 1; k >= 0; k-- {
+		if toks[k+1].breakBefore {
+			return false
+		}
+		if determiners[toks[k].key] {
+			return true
+		}
+		r, _ := utf8.DecodeRuneInString(toks[k].orig)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		if notNames[toks[k].key] && k > 0 && !toks[k].breakBefore {
+			return true
+		}
+	}
+	return false
+}
+
+// baseVerbLike reports whether t can be the verb of "X to <verb>": not a
+// participle, a gerund, a determiner, a number or a capitalised word.
+func baseVerbLike(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.orig)
+	if unicode.IsUpper(r) || isDigit(t.key[0]) || determiners[t.key] {
+		return false
+	}
+	return !strings.HasSuffix(t.key, "ed") && !isGerund(t.key)
+}
+
+// leadIsVerb reports whether "lead" at j is the verb: followed by "to", or
+// after a modal or "to" ("could lead", "will lead", "to lead").
+func leadIsVerb(toks []token, j int) bool {
+	if j+1 < len(toks) && !toks[j+1].breakBefore && toks[j+1].key == "to" {
+		return true
+	}
+	if j > 0 && !toks[j].breakBefore {
+		switch toks[j-1].key {
+		case "could", "can", "would", "will", "may", "might", "to", "should", "must", "which", "that", "and":
+			return true
+		}
+	}
+	return false
 }
 
 // afterSystemName reports whether t is a capitalised system name such as
@@ -385,7 +461,7 @@ func personNext(toks []token, end int) int {
 			// pushed", "bongani running the script"); a plural noun before a
 			// gerund ("problems signing in") or a derived noun
 			// ("investigation started") does not name anyone.
-			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) && !looksInflected(k) && !(isGerund(toks[j+1].key) && strings.HasSuffix(k, "s")) {
+			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) && !looksInflected(k) && !functionWords[k] && !(isGerund(toks[j+1].key) && (strings.HasSuffix(k, "s") || !opensObject(toks, j+2))) && !compoundParticiples[toks[j+1].key] {
 				return j
 			}
 			return -1
@@ -394,6 +470,21 @@ func personNext(toks []token, end int) int {
 	}
 	return -1
 }
+
+// opensObject reports whether token j, after a gerund, begins what a verb
+// takes ("bongani running the script", "aisha pushing to main"), unlike a
+// compound noun ("rate limiting configuration").
+func opensObject(toks []token, j int) bool {
+	if j >= len(toks) || toks[j].breakBefore {
+		return true
+	}
+	k := toks[j].key
+	return determiners[k] || functionWords[k] || k == "his" || k == "her" || k == "my" || k == "them" || k == "him"
+}
+
+// compoundParticiples make compound adjectives with the noun before them:
+// "fee related issues", "region based routing".
+var compoundParticiples = setOf("related", "based", "driven", "induced", "shaped", "sized", "specific", "owned", "managed", "scoped")
 
 func isPastOrGerund(w string) bool {
 	if base, ok := irregularForms[w]; ok {
@@ -420,6 +511,20 @@ func personPossessor(toks []token, i int) int {
 func personInSentence(toks []token) int {
 	for j := range toks {
 		if isPerson(toks, j) {
+			return j
+		}
+	}
+	return -1
+}
+
+// personWithin reports the nearest person within n words of the match
+// [i, end), or -1.
+func personWithin(toks []token, i, end, n int) int {
+	for d := 1; d <= n; d++ {
+		if j := i - d; j >= 0 && isPerson(toks, j) {
+			return j
+		}
+		if j := end - 1 + d; j < len(toks) && isPerson(toks, j) {
 			return j
 		}
 	}

@@ -212,10 +212,12 @@ func isAbbreviation(before string) bool {
 			}
 			lower[k] = c
 		}
-		return abbreviations[string(lower[:len(w)])] || len(w) == 1
+		// One letter is an initial ("J. Smith"); one digit ends a number
+		// ("… up to 2^64 - 1. However, …").
+		return abbreviations[string(lower[:len(w)])] || len(w) == 1 && !isDigit(w[0])
 	}
 	w = strings.ToLower(w)
-	return abbreviations[w] || (len(w) == 1 && w != "")
+	return abbreviations[w] || (len(w) == 1 && w != "" && !isDigit(w[0]))
 }
 
 func isASCII(s string) bool {
