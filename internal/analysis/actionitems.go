@@ -133,6 +133,14 @@ func listActionItem(doc *document, li ast.Node, src []byte, fs *findingSink) (Ac
 	start := nodeStart(first)
 	item.Line, _ = doc.position(max(start, 0))
 	textVal := inlineString(first, src)
+	// "✅ Reverted the change": a list item marked done, as published
+	// postmortems mark completed follow-ups.
+	for _, mark := range doneMarks {
+		if rest, found := strings.CutPrefix(textVal, mark); found {
+			item.Done, textVal = true, strings.TrimSpace(rest)
+			break
+		}
+	}
 	title, meta := textVal, ""
 	if loc := metaKeyRE.FindStringIndex(textVal); loc != nil {
 		title, meta = textVal[:loc[0]], textVal[loc[0]:]
@@ -223,6 +231,9 @@ func isBlankValue(v string) bool {
 	return false
 }
 
+// doneMarks open a list item that is already done.
+var doneMarks = []string{"✅", "✔️", "✔", "☑️", "☑", "[x]", "[X]"}
+
 func finishItem(item ActionItem, start int, ok bool, fs *findingSink) (ActionItem, bool) {
 	if item.Title == "" {
 		var read []string
@@ -241,8 +252,9 @@ func finishItem(item ActionItem, start int, ok bool, fs *findingSink) (ActionIte
 	if !ok {
 		return ActionItem{}, false
 	}
-	// A linked issue or pull request is where ownership is tracked.
-	if item.Owner == "" && item.IssueRef == "" {
+	// A linked issue or pull request is where ownership is tracked; a
+	// finished item needs no owner.
+	if item.Owner == "" && item.IssueRef == "" && !item.Done {
 		fs.add(start, RuleActionItemNoOwner, SeverityError,
 			fmt.Sprintf("Action item %q has no owner and no linked issue or pull request.", item.Title), "Add an owner, for example (owner: @sre-team) or @login, or link the issue that tracks it (#123).")
 	}

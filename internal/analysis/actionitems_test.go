@@ -115,3 +115,25 @@ func TestActionItemsAsPeopleTrackThem(t *testing.T) {
 		})
 	}
 }
+
+// A finished item needs no owner: a checked task or one marked ✅ is done,
+// and the merge opens no issue for it.
+func TestDoneActionItemsNeedNoOwner(t *testing.T) {
+	src := "## Action Items\n\n- [x] Reverted the release\n- ✅ Issued credits to affected customers\n- Alert on disk usage\n"
+	res := Analyze("a.md", []byte(src), Config{RequiredSections: []SectionSpec{{Name: "Action Items"}}})
+	if len(res.ActionItems) != 3 || !res.ActionItems[0].Done || !res.ActionItems[1].Done || res.ActionItems[2].Done {
+		t.Fatalf("items: %+v", res.ActionItems)
+	}
+	if res.ActionItems[1].Title != "Issued credits to affected customers" {
+		t.Errorf("done mark kept in the title: %q", res.ActionItems[1].Title)
+	}
+	var noOwner []int
+	for _, f := range res.Findings {
+		if f.Rule == RuleActionItemNoOwner {
+			noOwner = append(noOwner, f.Line)
+		}
+	}
+	if len(noOwner) != 1 || noOwner[0] != 5 {
+		t.Errorf("no-owner findings on lines %v, want only line 5: %+v", noOwner, res.Findings)
+	}
+}

@@ -262,6 +262,8 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		// A capitalised noun phrase before "to" + participle is not "Kwame to attend".
 		{"Lessons Learned", "Changes to lazy-loaded extensions reach all customers without testing.", false},
 		{"Action Items", "Kwame to attend remedial training.", true},
+		// A spaced hyphen is a dash: what follows starts a clause.
+		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {
 		res := Analyze("pm.md", []byte("## "+tt.section+"\n\n"+tt.sentence+"\n"), cfg)
 		if got := len(res.Findings) > 0; got != tt.blame {

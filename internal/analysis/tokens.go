@@ -103,6 +103,7 @@ func appendTokens(toks []token, s string, keys wordKeys) []token {
 		}
 		ws, we := trimWord(s, start, i)
 		if ws >= we {
+			brk = true // a dash standing alone: "16:00 - Discovered that …"
 			continue
 		}
 		word := s[ws:we]
