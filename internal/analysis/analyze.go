@@ -124,6 +124,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 	var heads []heading
 	src := doc.body()
 	sm := newSectionMatcher(specs)
+	ai := slices.Index(sm.keys, normalizeName(actionItemsName))
 	var b blockText // reused for every heading's text
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -151,6 +152,18 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			}
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
+			// A table whose first column is headed "Follow-up" or "Action
+			// item" lists action items, under whatever heading it sits.
+			if ai >= 0 && !(len(heads) > 0 && slices.Contains(heads[len(heads)-1].specs, ai)) {
+				if cell := firstHeaderCell(t, src); cell != "" && slices.Contains(sm.matchKeys(normalizeName(cell)), ai) {
+					start := lineStartOf(src, max(nodeStart(t), 0))
+					hd := heading{level: labelLevel, text: cell, start: start, contentStart: start, specs: []int{ai}, label: t}
+					hd.key = normalizeName(cell)
+					hd.line, _ = doc.position(start)
+					hd.specKeys = []string{sm.keys[ai]}
+					heads = append(heads, hd)
+				}
+			}
 			return ast.WalkSkipChildren, nil // table cells hold no headings
 		default:
 			if n.Type() == ast.TypeBlock && n.FirstChild() != nil && n.FirstChild().Type() == ast.TypeInline {
@@ -184,6 +197,15 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		heads[0].specs, heads[0].specKeys = nil, nil
 	}
 	return heads
+}
+
+// firstHeaderCell is the text of a table's first header cell.
+func firstHeaderCell(t *east.Table, src []byte) string {
+	h, ok := t.FirstChild().(*east.TableHeader)
+	if !ok || h.FirstChild() == nil {
+		return ""
+	}
+	return inlineString(h.FirstChild(), src)
 }
 
 // labelLevel ranks a bold label below every heading: its section ends at
@@ -418,7 +440,7 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 			return ast.WalkContinue, nil
 		}
 		switch n.(type) {
-		case *ast.Paragraph, *ast.TextBlock:
+		case *ast.Paragraph, *ast.TextBlock, *east.Table:
 			if hi < len(heads) && heads[hi].label == n {
 				enter(heads[hi])
 				hi++

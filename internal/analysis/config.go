@@ -11,10 +11,10 @@ func DefaultSections() []SectionSpec {
 		{Name: "Summary", Aliases: []string{"TL;DR", "TLDR", "Overview", "What happened", "Synopsis", "Description"}},
 		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius", "Affected", "Impacted", "What was impacted"}},
 		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong", "Why", "How did this happen", "How it happened"}},
-		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention",
+		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention",
 			"Corrective and Preventative Measures", "Corrective Measures", "Preventative Measures", "Preventive Measures", "Improvements",
 			"Actions", "Planned actions", "Immediate actions", "Recovery actions", "Going forward", "Moving forward",
-			"What we are doing about it", "What were doing about it", "What is being done", "Prevent future"}},
+			"What we are doing about it", "What were doing about it", "What is being done", "Prevent future", "Preventing", "Prevent"}},
 	}
 }
 
@@ -23,8 +23,8 @@ func DefaultSections() []SectionSpec {
 func DefaultRecommendedSections() []SectionSpec {
 	return []SectionSpec{
 		{Name: "Timeline", Aliases: []string{"Chronology", "Sequence of events", "Time line"}},
-		{Name: "Resolution", Aliases: []string{"Resolution & Recovery", "Recovery", "Mitigation", "How did we fix it", "How we fixed it", "Remediation", "Fix", "Workaround", "Response"}},
-		{Name: "Lessons Learned", Aliases: []string{"Lessons", "Learnings", "Takeaways", "What went well", "What we learned", "Where we got lucky", "What could be improved", "Retrospective"}},
+		{Name: "Resolution", Aliases: []string{"Resolution & Recovery", "Recovery", "Mitigation", "How did we fix it", "How we fixed it", "Remediation", "Fix", "Workaround", "Response", "Mitigate"}},
+		{Name: "Lessons Learned", Aliases: []string{"Lessons", "Learnings", "Takeaways", "What went well", "What we learned", "Where we got lucky", "What could be improved", "Retrospective", "What can we learn", "What we can learn"}},
 	}
 }
 

@@ -153,7 +153,7 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := ref.rule.contextAllows(sentence, toks, i, end)
-			if !ok {
+			if !ok || p >= 0 && pronouns[toks[p].key] && !ref.rule.pronounCounts(sectionKeys) {
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
@@ -170,7 +170,7 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := r.contextAllows(sentence, toks, i, end)
-			if !ok {
+			if !ok || p >= 0 && pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) {
 				continue
 			}
 			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1], person: personText(toks, p)})

@@ -57,6 +57,10 @@ type Rule struct {
 	// this many words of the match: a system can fail "once again"; the
 	// habit judged is a person's when they are named near it.
 	PersonWithin int `yaml:"person_within,omitempty" json:"person_within,omitempty"`
+	// PronounSections are the sections where a pronoun alone ("them",
+	// "his") names the person a match is about; elsewhere it takes a name,
+	// a role or an @mention. Empty: everywhere.
+	PronounSections []string `yaml:"pronoun_sections,omitempty" json:"pronoun_sections,omitempty"`
 	// Sections limits the rule to these sections; ExemptSections excludes
 	// sections. Both use the canonical section names or heading texts.
 	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`

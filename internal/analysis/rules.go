@@ -154,6 +154,7 @@ type compiledRule struct {
 	precededBy     map[string]bool
 	sections       map[string]bool
 	exemptSections map[string]bool
+	pronounIn      map[string]bool
 	near           [][]string
 	nearWithin     int
 	negation       string
@@ -236,6 +237,7 @@ func compileRule(r Rule) (*compiledRule, error) {
 	c.precededBy = wordSet(r.UnlessPrecededBy)
 	c.sections = nameSet(r.Sections)
 	c.exemptSections = nameSet(r.ExemptSections)
+	c.pronounIn = nameSet(r.PronounSections)
 	return c, nil
 }
 
@@ -278,6 +280,20 @@ func compileRules(rules []Rule) []*compiledRule {
 
 // appliesIn reports whether the rule judges text under a heading that
 // names the sections keys (normalised names).
+// pronounCounts reports whether a pronoun alone names the person of a
+// match in these sections.
+func (c *compiledRule) pronounCounts(keys []string) bool {
+	if c.pronounIn == nil {
+		return true
+	}
+	for _, k := range keys {
+		if c.pronounIn[k] {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *compiledRule) appliesIn(keys []string) bool {
 	in := len(c.sections) == 0
 	for _, k := range keys {

@@ -262,6 +262,16 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		// A capitalised noun phrase before "to" + participle is not "Kwame to attend".
 		{"Lessons Learned", "Changes to lazy-loaded extensions reach all customers without testing.", false},
 		{"Action Items", "Kwame to attend remedial training.", true},
+		// Security reports narrate removing abusive accounts; a plan names staff.
+		{"Resolution", "The logs show the user being removed from the Organization several times.", false},
+		{"Resolution", "The reporter then removed them from their assigned team.", false},
+		{"Resolution", "The engineer responsible was removed from the project.", true},
+		{"Action Items", "Remove them from the release team until they are retrained.", true},
+		{"Action Items", "Require a specific review from someone on the security team for workflow changes.", false},
+		{"Action Items", "Review Kwame's production access.", true},
+		// What an attacker could have done is impact, not hindsight.
+		{"Impact", "With the password they could have captured the second factor as well.", false},
+		{"Root Cause", "The on-call could have rolled back an hour sooner.", true},
 		// A spaced hyphen is a dash: what follows starts a clause.
 		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {

@@ -143,3 +143,33 @@ func TestTimelineDatesAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// A table headed "Follow-up" lists action items wherever it sits; more of
+// the headings published postmortems use name their sections.
+func TestActionItemTablesAndQuestionHeadings(t *testing.T) {
+	cfg := Config{RequiredSections: DefaultSections(), RecommendedSections: DefaultRecommendedSections()}
+	src := "## Summary\n\nx.\n\n## Remediation\n\n### In Progress\n\n| Follow-up | Owner |\n|---|---|\n| Alert on queue backlog | @ana |\n"
+	res := Analyze("a.md", []byte(src), cfg)
+	if slices.Contains(res.MissingSections, "Action Items") || len(res.ActionItems) != 1 || res.ActionItems[0].Owner != "@ana" {
+		t.Errorf("follow-up table not read as the action items: missing %v, items %+v", res.MissingSections, res.ActionItems)
+	}
+	// A table inside the action items section is not a second section.
+	src = "## Action Items\n\n| Action item | Owner |\n|---|---|\n| Alert on queue backlog | @ana |\n"
+	if res := Analyze("b.md", []byte(src), cfg); len(res.ActionItems) != 1 {
+		t.Errorf("items: %+v, findings %+v", res.ActionItems, res.Findings)
+	}
+	m := newSectionMatcher(append(DefaultSections(), DefaultRecommendedSections()...))
+	for heading, want := range map[string]string{
+		"How are we preventing it from happening again?": "Action Items",
+		"What can we learn from this incident?":          "Lessons Learned",
+		"What is the team doing to mitigate this?":       "Resolution",
+		"Corrective and Preventative Measures":           "Action Items",
+		"What was impacted":                              "Impact",
+		"Why did all this happen so quickly?":            "Root Cause",
+	} {
+		idx := m.matchKeys(normalizeName(heading))
+		if len(idx) == 0 || m.specs[idx[0]].Name != want {
+			t.Errorf("%q names %v, want %s", heading, idx, want)
+		}
+	}
+}

@@ -65,6 +65,8 @@ var notNames = setOf(
 	"consequently", "overall", "later", "finally", "otherwise", "nevertheless", "nonetheless",
 	"hence", "again", "specifically", "notably", "importantly", "currently", "previously",
 	"recently", "also", "see", "note", "please", "analysis",
+	// Capitalised as product terms ("the PyPI Organization", "a User").
+	"organization", "organisation", "org", "project", "group", "company", "repository", "account", "user",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
@@ -81,6 +83,9 @@ var skipWords = setOf(
 	"network", "frontend", "backend", "mobile", "infra", "payments", "billing", "security",
 	"incident", "first", "experienced", "whole", "entire", "one",
 )
+
+// pronouns name a person only by referring back to one.
+var pronouns = setOf("he", "she", "they", "him", "her", "them", "his", "their", "himself", "herself", "themselves")
 
 // determiners come before things and roles, not before a person's name.
 var determiners = setOf("the", "a", "an", "this", "these", "those", "each", "every", "its", "our", "their",
