@@ -251,6 +251,9 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		if p > 0 && !toks[p].breakBefore && causatives[toks[p-1].key] {
 			p = -1 // "leading them to miss the cutoff": the system made them
 		}
+		if p > 0 && i == p+1 && !toks[p].breakBefore && haveVerbs[toks[p-1].key] && strings.HasSuffix(toks[i].key, "en") {
+			p = -1 // "to have them taken down": they are what is acted on
+		}
 		if p >= 0 && objectOfGerund(toks, p) {
 			p = -1 // "Blaming the on-call would miss the point"
 		}
@@ -284,13 +287,36 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 	default:
 		return true, -1
 	}
+	if p >= 0 && c.DefinitePerson && indefinite(toks, p) {
+		return false, -1
+	}
 	return p >= 0, p
+}
+
+// indefinite reports whether person token p is introduced by an indefinite
+// determiner: "a person", "another developer", "any engineer".
+func indefinite(toks []token, p int) bool {
+	for k := p - 1; k >= 0 && k >= p-3; k-- {
+		if toks[k+1].breakBefore {
+			return false
+		}
+		switch toks[k].key {
+		case "a", "an", "another", "any", "some", "second", "other":
+			return true
+		case "the", "this", "that", "our", "their", "his", "her", "its", "my", "your":
+			return false
+		}
+	}
+	return false
 }
 
 // causatives are verbs that make their object do something: the object
 // did not choose it ("leading them to miss the cutoff").
 var causatives = setOf("leading", "led", "lead", "leads", "causing", "caused", "forcing", "forced", "making", "made",
 	"allowing", "allowed", "letting", "requiring", "required", "prompting", "prompted")
+
+// haveVerbs make "have X done" causative.
+var haveVerbs = setOf("have", "has", "had", "having", "get", "gets", "got", "getting")
 
 // causeVerbs are "cause" as a verb: its object is what was affected.
 var causeVerbs = setOf("caused", "causing", "causes")

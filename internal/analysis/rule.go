@@ -61,6 +61,11 @@ type Rule struct {
 	// "his") names the person a match is about; elsewhere it takes a name,
 	// a role or an @mention. Empty: everywhere.
 	PronounSections []string `yaml:"pronoun_sections,omitempty" json:"pronoun_sections,omitempty"`
+	// DefinitePerson makes a match count only when its person is a
+	// definite one ("the reviewer", "Kwame"), not one introduced by "a",
+	// "another" or "any" ("not reviewed by another developer" says no
+	// second review existed; "if a person had the old schema" is anyone).
+	DefinitePerson bool `yaml:"definite_person,omitempty" json:"definite_person,omitempty"`
 	// Sections limits the rule to these sections; ExemptSections excludes
 	// sections. Both use the canonical section names or heading texts.
 	Sections       []string `yaml:"sections,omitempty" json:"sections,omitempty"`

@@ -272,6 +272,18 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		// What an attacker could have done is impact, not hindsight.
 		{"Impact", "With the password they could have captured the second factor as well.", false},
 		{"Root Cause", "The on-call could have rolled back an hour sooner.", true},
+		// "read only" is a compound; capitals together make a product name.
+		{"Action Items", "- Read only snapshots for pre validation: validation uses read only snapshots.", false},
+		{"Summary", "The link goes to a domain not owned by PyPI or the PSF.", false},
+		{"Root Cause", "The alert was not acknowledged by Priya.", true},
+		// "have them taken down": they are acted on.
+		{"Resolution", "We contacted the registrars to have them taken down.", false},
+		{"Root Cause", "They took down the primary database.", true},
+		// An indefinite person is anyone: no one in particular omitted it.
+		{"Root Cause", "The pull request was not reviewed by another developer.", false},
+		{"Root Cause", "If a person had the old schema stored, opening the site would have failed.", false},
+		{"Root Cause", "The pull request was not reviewed by the release manager.", true},
+		{"Root Cause", "If the reviewer had looked at the graphs, none of this would have happened.", true},
 		// A spaced hyphen is a dash: what follows starts a clause.
 		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {

@@ -104,12 +104,23 @@ func newSectionMatcher(specs []SectionSpec) *sectionMatcher {
 func headingLemmas(normalized string) []string {
 	var out []string
 	for w := range strings.FieldsSeq(normalized) {
-		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
-			w = w[:len(w)-1]
-		}
-		out = append(out, w)
+		out = append(out, singular(w))
 	}
 	return out
+}
+
+// singular folds a plural heading word: "causes" ~ "cause", "fixes" ~
+// "fix", "processes" ~ "process", "summaries" ~ "summary".
+func singular(w string) string {
+	switch {
+	case len(w) <= 3 || !strings.HasSuffix(w, "s") || strings.HasSuffix(w, "ss"):
+		return w
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "shes"):
+		return w[:len(w)-2]
+	}
+	return w[:len(w)-1]
 }
 
 // matchKeys returns the specs a normalised heading satisfies, best first:

@@ -166,6 +166,11 @@ func TestActionItemTablesAndQuestionHeadings(t *testing.T) {
 		"Corrective and Preventative Measures":           "Action Items",
 		"What was impacted":                              "Impact",
 		"Why did all this happen so quickly?":            "Root Cause",
+		"What was the problem?":                          "Summary",
+		"Intro":                                          "Summary",
+		"Fixes implemented":                              "Resolution",
+		"Looking Forward":                                "Action Items",
+		"Improving Recovery Procedures":                  "Action Items",
 	} {
 		idx := m.matchKeys(normalizeName(heading))
 		if len(idx) == 0 || m.specs[idx[0]].Name != want {

@@ -167,6 +167,10 @@ func isPerson(toks []token, j int) bool {
 		// A gerund does not make a clause of a capitalised first word:
 		// "Investigate missing metrics" is an instruction, not Investigate.
 		followedByPredicate := j+1 < len(toks) && !toks[j+1].breakBefore && beginsPredicate(toks[j+1].key) && !isGerund(toks[j+1].key)
+		if j+2 < len(toks) && toks[j+1].key == "only" && !toks[j+1].breakBefore && !toks[j+2].breakBefore {
+			// "Kenji only had to look", not "Read only snapshots".
+			followedByPredicate = beginsPredicate(toks[j+2].key) && !isGerund(toks[j+2].key)
+		}
 		switch {
 		case j == 0:
 			return t.possessive || followedByPredicate
@@ -258,7 +262,7 @@ var roleThings = setOf("role", "roles", "account", "accounts", "rights", "access
 // predicateStarts are words that follow a sentence's subject.
 var predicateStarts = setOf("should", "could", "would", "must", "might", "will", "can", "was", "is", "were",
 	"are", "has", "had", "have", "did", "didn't", "doesn't", "wasn't", "never", "always", "just", "simply",
-	"to", "and", "keeps", "needs", "made", "only", "also", "then", "finally", "again", "still", "ran", "broke",
+	"to", "and", "keeps", "needs", "made", "also", "then", "finally", "again", "still", "ran", "broke",
 	"took", "forgot", "put", "let", "set", "hit", "cut", "got", "left", "wrote", "went", "saw", "knew", "thought",
 	"does", "do", "shouldn't", "couldn't", "wouldn't", "won't", "may", "already", "literally", "clearly",
 	"obviously", "apparently", "accidentally", "mistakenly", "tests", "pushes", "deploys", "breaks", "ignores",
@@ -296,6 +300,7 @@ func looksLikeName(t token) bool {
 // MacKenzie keep their short prefixes.
 func technicalName(w string) bool {
 	lowerRun := 0
+	prevUpper, seenLower := false, false
 	for i, r := range w {
 		switch {
 		case r == '\'' || r == '’':
@@ -306,10 +311,15 @@ func technicalName(w string) bool {
 			if i > 0 && lowerRun >= 2 && !strings.HasPrefix(w, "Mac") {
 				return true
 			}
+			if prevUpper && seenLower {
+				return true // "PyPI", "MySQL": capitals together after a lower-case letter
+			}
 			lowerRun = 0
 		case unicode.IsLower(r):
 			lowerRun++
+			seenLower = true
 		}
+		prevUpper = unicode.IsUpper(r)
 	}
 	return false
 }
