@@ -413,6 +413,7 @@ func hasFindingAfter(fs *findingSink, line int, rule string) bool {
 // HTML, and returns the HTML comments it met (for suppression directives).
 func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink) []htmlComment {
 	m := newLanguageMatcher(rules)
+	m.doc = doc.body()
 	src := doc.body()
 	var comments []htmlComment
 	var b blockText

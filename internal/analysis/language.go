@@ -1,8 +1,11 @@
 package analysis
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // languageMatcher runs the compiled language rules over sentences.
@@ -19,6 +22,11 @@ type languageMatcher struct {
 	// filter admits the words whose lemma a rule may need, first admits
 	// the words that may begin a phrase (see lemmaFilter).
 	filter, first lemmaFilter
+	// doc is the text of the whole document, consulted for the words a
+	// finding would name as a person (see ordinaryWord); ordinary caches
+	// the answers.
+	doc      []byte
+	ordinary map[string]bool
 }
 
 // wordEntry is what the matcher knows of one word key, looked up once per
@@ -153,7 +161,7 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := ref.rule.contextAllows(sentence, toks, i, end)
-			if !ok || p >= 0 && pronouns[toks[p].key] && !ref.rule.pronounCounts(sectionKeys) {
+			if !ok || p >= 0 && (pronouns[toks[p].key] && !ref.rule.pronounCounts(sectionKeys) || m.ordinaryWord(toks[p])) {
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
@@ -170,13 +178,88 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := r.contextAllows(sentence, toks, i, end)
-			if !ok || p >= 0 && pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) {
+			if !ok || p >= 0 && (pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) || m.ordinaryWord(toks[p])) {
 				continue
 			}
 			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1], person: personText(toks, p)})
 		}
 	}
 	return hits
+}
+
+// ordinaryWord reports whether a capitalised word taken for a name is
+// one the document also writes as an ordinary word: in lower case
+// ("Applied untested changes" beside "applied"; "Sync" beside "rclone
+// sync") or after an article ("the Komodo UI"). People's names are
+// written neither way. Only words a finding would name are looked up,
+// once each per document.
+func (m *languageMatcher) ordinaryWord(t token) bool {
+	if m.doc == nil || t.orig == "" || t.orig[0] == '@' || personWords[t.key] {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(t.orig)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	if v, ok := m.ordinary[t.key]; ok {
+		return v
+	}
+	v := writtenAsOrdinary(m.doc, t.key)
+	if m.ordinary == nil {
+		m.ordinary = map[string]bool{}
+	}
+	m.ordinary[t.key] = v
+	return v
+}
+
+// writtenAsOrdinary reports whether doc holds key (lower case) as a whole
+// word, or key capitalised right after "the", "a" or "an".
+func writtenAsOrdinary(doc []byte, key string) bool {
+	if key == "" {
+		return false
+	}
+	capital := []byte(key)
+	r, n := utf8.DecodeRune(capital)
+	capital = append([]byte(string(unicode.ToUpper(r))), capital[n:]...)
+	for k, w := range [][]byte{[]byte(key), capital} {
+		for off := 0; off < len(doc); {
+			i := bytes.Index(doc[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			end := i + len(w)
+			off = end
+			if i > 0 && isWordByte(doc[i-1]) || end < len(doc) && isWordByte(doc[end]) {
+				continue
+			}
+			if k == 0 {
+				return true // the word in lower case
+			}
+			if articleBefore(doc[:i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+}
+
+// articleBefore reports whether text ends with "the ", "a " or "an ".
+func articleBefore(text []byte) bool {
+	t := bytes.TrimRight(text, " ")
+	if len(t) == len(text) {
+		return false
+	}
+	for _, a := range []string{"the", "The", "a", "A", "an", "An"} {
+		if bytes.HasSuffix(t, []byte(a)) && (len(t) == len(a) || !isWordByte(t[len(t)-len(a)-1])) {
+			return true
+		}
+	}
+	return false
 }
 
 func wordsMatch(toks []token, words []string) bool {

@@ -284,12 +284,40 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Root Cause", "If a person had the old schema stored, opening the site would have failed.", false},
 		{"Root Cause", "The pull request was not reviewed by the release manager.", true},
 		{"Root Cause", "If the reviewer had looked at the graphs, none of this would have happened.", true},
+		// Irregular verb forms are not chat-style names.
+		{"Impact", "It was an unintended exposure that had gone unnoticed for months.", false},
+		// "The only thing that caught it" reports detection.
+		{"Lessons Learned", "The only thing that caught the gap was checking the container's creation time.", false},
+		{"Root Cause", "The only thing the reviewer needed to do was run the tests.", true},
+		// Alerts fire.
+		{"Action Items", "A new alert fires when the agent's warning rate exceeds its threshold.", false},
+		{"Action Items", "Fire the engineer who pushed the change.", true},
 		// A spaced hyphen is a dash: what follows starts a clause.
 		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {
 		res := Analyze("pm.md", []byte("## "+tt.section+"\n\n"+tt.sentence+"\n"), cfg)
 		if got := len(res.Findings) > 0; got != tt.blame {
 			t.Errorf("%q: flagged %v, want %v (%+v)", tt.sentence, got, tt.blame, res.Findings)
+		}
+	}
+}
+
+// A capitalised word the document also writes in lower case, or after an
+// article, is an ordinary word or a product, not a person's name.
+func TestDocumentTellsWordsFromNames(t *testing.T) {
+	cfg := Config{Rules: defaultConfig(t).Rules}
+	for _, tt := range []struct {
+		doc   string
+		blame bool
+	}{
+		{"## What went wrong\n\n1. Applied untested changes to production.\n\nThe plan was applied without a dry run.\n", false},
+		{"## Timeline\n\n- No retry attempted by Komodo for a day.\n\nThe Komodo scheduler dropped the job.\n", false},
+		{"## Root Cause\n\nThe rollout was not approved by Ingrid.\n\nIngrid was on leave.\n", true},
+		{"## Timeline\n\n- 09:45 Ünal forgot to update the flag.\n", true},
+	} {
+		res := Analyze("pm.md", []byte(tt.doc), cfg)
+		if got := len(res.Findings) > 0; got != tt.blame {
+			t.Errorf("%q: flagged %v, want %v (%+v)", tt.doc, got, tt.blame, res.Findings)
 		}
 	}
 }

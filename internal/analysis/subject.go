@@ -476,7 +476,7 @@ func personNext(toks []token, end int) int {
 			// pushed", "bongani running the script"); a plural noun before a
 			// gerund ("problems signing in") or a derived noun
 			// ("investigation started") does not name anyone.
-			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) && !looksInflected(k) && !functionWords[k] && !(isGerund(toks[j+1].key) && (strings.HasSuffix(k, "s") || !opensObject(toks, j+2))) && !compoundParticiples[toks[j+1].key] {
+			if unicode.IsLower(r) && len(k) > 2 && !isDigit(k[0]) && !looksInflected(k) && !functionWords[k] && !isIrregularForm(k) && !(isGerund(toks[j+1].key) && (strings.HasSuffix(k, "s") || !opensObject(toks, j+2))) && !compoundParticiples[toks[j+1].key] {
 				return j
 			}
 			return -1
@@ -500,6 +500,13 @@ func opensObject(toks []token, j int) bool {
 // compoundParticiples make compound adjectives with the noun before them:
 // "fee related issues", "region based routing".
 var compoundParticiples = setOf("related", "based", "driven", "induced", "shaped", "sized", "specific", "owned", "managed", "scoped")
+
+// isIrregularForm reports whether w is an irregular verb form ("gone",
+// "taken"): never a chat-style name.
+func isIrregularForm(w string) bool {
+	_, ok := irregularForms[w]
+	return ok
+}
 
 func isPastOrGerund(w string) bool {
 	if base, ok := irregularForms[w]; ok {
