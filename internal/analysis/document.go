@@ -99,9 +99,34 @@ func frontMatterEnd(src []byte) (int, bool) {
 		if string(line) == "---" || string(line) == "..." {
 			return next, false
 		}
+		if !yamlLine(line) {
+			// "---" opening a Markdown document that later has a rule:
+			// a thematic break, not front matter ("**Severity:** P2",
+			// "## Summary" are not YAML).
+			return 0, false
+		}
 		off = next
 	}
 	return 0, true
+}
+
+// yamlLine reports whether a line can belong to YAML front matter: blank,
+// indented, a comment, a list item or "key: value".
+func yamlLine(line []byte) bool {
+	if len(bytes.TrimSpace(line)) == 0 || line[0] == ' ' || line[0] == '\t' {
+		return true
+	}
+	if line[0] == '#' {
+		return len(line) < 2 || line[1] != '#' // "## Summary" is a heading
+	}
+	if bytes.HasPrefix(line, []byte("- ")) || string(line) == "-" {
+		return true
+	}
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 || i+1 < len(line) && line[i+1] != ' ' {
+		return false
+	}
+	return !bytes.ContainsAny(line[:i], "*[]{}`<>")
 }
 
 // position turns a body offset into a 1-based line and character column.

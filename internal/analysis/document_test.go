@@ -42,3 +42,18 @@ func TestParserMatchesGoldmarkDefaultParser(t *testing.T) {
 		}
 	}
 }
+
+// A document opening with "---" and closing with a rule is Markdown with
+// two thematic breaks, not front matter: its headings count.
+func TestOpeningRuleIsNotFrontMatter(t *testing.T) {
+	src := "---\n\n# Boot failure\n\n**Severity:** P2\n\n## Summary\n\nThe laptop did not boot.\n\n## Root Cause\n\nA broken initramfs.\n\n---\n"
+	res := Analyze("a.md", []byte(src), Config{RequiredSections: []SectionSpec{{Name: "Summary"}, {Name: "Root Cause"}}})
+	if len(res.MissingSections) > 0 {
+		t.Errorf("sections after an opening rule reported missing: %v (%+v)", res.MissingSections, res.Findings)
+	}
+	fm := "---\ntitle: Boot failure\ntags: [boot]\n---\n\n## Summary\n\nx\n"
+	res = Analyze("b.md", []byte(fm), Config{RequiredSections: []SectionSpec{{Name: "Summary"}}})
+	if len(res.MissingSections) > 0 || len(res.Findings) > 0 {
+		t.Errorf("front matter misread: %v (%+v)", res.MissingSections, res.Findings)
+	}
+}

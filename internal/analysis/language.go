@@ -523,6 +523,9 @@ func clauseStart(toks []token, i int) bool {
 // nearWithin words of the match [i, end).
 func (c *compiledRule) nearMatch(toks []token, i, end int) bool {
 	from, to := max(i-c.nearWithin, 0), min(end+c.nearWithin, len(toks))
+	if c.NearAfter {
+		from = end
+	}
 	for j := from; j < to; j++ {
 		if j >= i && j < end {
 			continue

@@ -38,6 +38,11 @@ type Rule struct {
 	// sentence: "simply" counts only near "forgot", "had to", "didn't".
 	Near       []string `yaml:"near,omitempty" json:"near,omitempty"`
 	NearWithin int      `yaml:"near_within,omitempty" json:"near_within,omitempty"`
+	// NearAfter looks for the near phrases after the match only: a
+	// minimiser belittles the action that follows it ("simply forgot",
+	// "just needed to look"), not a word before it ("look obviously
+	// hostile").
+	NearAfter bool `yaml:"near_after,omitempty" json:"near_after,omitempty"`
 	// Negation says what a negation or contrast in the clause before the
 	// match does ("nobody is to blame", "rather than blame", "not human
 	// error", "human error was not a factor"): "block" (default) makes the

@@ -292,6 +292,14 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		// Alerts fire.
 		{"Action Items", "A new alert fires when the agent's warning rate exceeds its threshold.", false},
 		{"Action Items", "Fire the engineer who pushed the change.", true},
+		// Languages are not people; "blinded" is not "blindly".
+		{"Summary", "Standard Python ignores are listed in the file.", false},
+		{"Summary", "Amounts are blinded by default in Confidential Transactions.", false},
+		{"Root Cause", "Omar blindly copied the command from the old runbook.", true},
+		// A minimiser belittles the action after it, and "only visible" restricts.
+		{"Lessons Learned", "There was no need for the project to suddenly look obviously hostile to developers.", false},
+		{"Lessons Learned", "The mismatch was only visible by reading both paths and comparing them.", false},
+		{"Root Cause", "The engineer only needed to read the warning.", true},
 		// A spaced hyphen is a dash: what follows starts a clause.
 		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {

@@ -67,6 +67,9 @@ var notNames = setOf(
 	"recently", "also", "see", "note", "please", "analysis",
 	// Capitalised as product terms ("the PyPI Organization", "a User").
 	"organization", "organisation", "org", "project", "group", "company", "repository", "account", "user",
+	// Programming languages and runtimes.
+	"python", "java", "ruby", "rust", "golang", "node", "javascript", "typescript", "php", "perl", "kotlin",
+	"scala", "elixir", "erlang", "haskell", "swift",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
