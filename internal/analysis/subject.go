@@ -170,8 +170,9 @@ func isPerson(toks []token, j int) bool {
 		// A gerund does not make a clause of a capitalised first word:
 		// "Investigate missing metrics" is an instruction, not Investigate.
 		followedByPredicate := j+1 < len(toks) && !toks[j+1].breakBefore && beginsPredicate(toks[j+1].key) && !isGerund(toks[j+1].key)
-		if j+2 < len(toks) && toks[j+1].key == "only" && !toks[j+1].breakBefore && !toks[j+2].breakBefore {
-			// "Kenji only had to look", not "Read only snapshots".
+		if j+2 < len(toks) && (toks[j+1].key == "only" || isAdverb(toks[j+1].key)) && !toks[j+1].breakBefore && !toks[j+2].breakBefore {
+			// "Kenji only had to look", "Omar blindly copied", not "Read
+			// only snapshots".
 			followedByPredicate = beginsPredicate(toks[j+2].key) && !isGerund(toks[j+2].key)
 		}
 		switch {
