@@ -87,6 +87,7 @@ func frontMatterEnd(src []byte) (int, bool) {
 		return 0, false
 	}
 	off := bytes.IndexByte(src, '\n') + 1
+	yamlSeen := false
 	for off < len(src) {
 		end := bytes.IndexByte(src[off:], '\n')
 		line := src[off:]
@@ -100,10 +101,18 @@ func frontMatterEnd(src []byte) (int, bool) {
 			return next, false
 		}
 		if !yamlLine(line) {
-			// "---" opening a Markdown document that later has a rule:
-			// a thematic break, not front matter ("**Severity:** P2",
-			// "## Summary" are not YAML).
+			// Front matter that began as YAML and runs into Markdown was
+			// never closed; a "---" followed by Markdown straight away is a
+			// thematic break ("**Severity:** P2", "## Summary" are not YAML).
+			if yamlSeen {
+				return 0, true
+			}
 			return 0, false
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			yamlSeen = true
+		} else if !yamlSeen {
+			return 0, false // "---" then a blank line: a rule, not front matter
 		}
 		off = next
 	}
