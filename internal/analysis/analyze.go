@@ -126,6 +126,18 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 	sm := newSectionMatcher(specs)
 	ai := slices.Index(sm.keys, normalizeName(actionItemsName))
 	var b blockText // reused for every heading's text
+	// Tables and bold labels repeat their words ("Time", "Note"): each
+	// text is matched against the sections once.
+	matched := map[string][]int{}
+	cachedMatch := func(text []byte) []int {
+		specs, ok := matched[string(text)] // no string is built to look up
+		if !ok {
+			key := string(text)
+			specs = sm.matchKeys(normalizeName(key))
+			matched[key] = specs
+		}
+		return specs
+	}
 	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -138,8 +150,9 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// "**Impact**: 1.2B queries lost": a bold label opening a
 			// paragraph names a section as a heading would, when it is one
 			// of the sections' names.
-			if text, after, ok := labelOf(n, src); ok {
-				if specs := sm.matchKeys(normalizeName(text)); len(specs) > 0 {
+			if label, after, ok := labelOf(n, src, &b); ok {
+				if specs := cachedMatch(label); len(specs) > 0 {
+					text := string(label)
 					start := lineStartOf(src, max(nodeStart(n), 0))
 					hd := heading{level: labelLevel, text: text, start: start, contentStart: after, specs: specs, label: n}
 					hd.key = normalizeName(text)
@@ -155,7 +168,8 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// A table whose first column is headed "Follow-up" or "Action
 			// item" lists action items, under whatever heading it sits.
 			if ai >= 0 && !(len(heads) > 0 && slices.Contains(heads[len(heads)-1].specs, ai)) {
-				if cell := firstHeaderCell(t, src); cell != "" && slices.Contains(sm.matchKeys(normalizeName(cell)), ai) {
+				if c := firstHeaderCell(t, src, &b); len(c) > 0 && slices.Contains(cachedMatch(c), ai) {
+					cell := string(c)
 					start := lineStartOf(src, max(nodeStart(t), 0))
 					hd := heading{level: labelLevel, text: cell, start: start, contentStart: start, specs: []int{ai}, label: t}
 					hd.key = normalizeName(cell)
@@ -199,26 +213,33 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 	return heads
 }
 
-// firstHeaderCell is the text of a table's first header cell.
-func firstHeaderCell(t *east.Table, src []byte) string {
+// firstHeaderCell is the text of a table's first header cell, read into b.
+func firstHeaderCell(t *east.Table, src []byte, b *blockText) []byte {
 	h, ok := t.FirstChild().(*east.TableHeader)
 	if !ok || h.FirstChild() == nil {
-		return ""
+		return nil
 	}
-	return inlineString(h.FirstChild(), src)
+	b.reset()
+	b.literal = true
+	collectInline(h.FirstChild(), src, b, nil)
+	cell := bytes.TrimSpace(b.buf)
+	if len(cell) > 40 {
+		return nil
+	}
+	return cell
 }
 
 // labelLevel ranks a bold label below every heading: its section ends at
 // the next label or heading.
 const labelLevel = 7
 
-// labelOf returns the text of a bold label opening paragraph n
-// ("**Impact**: …" or "**Root cause:** …") and the body offset after its
+// labelOf returns the text of a bold label opening paragraph n ("**Impact**:
+// …" or "**Root cause:** …"), read into b, and the body offset after its
 // colon.
-func labelOf(n ast.Node, src []byte) (string, int, bool) {
+func labelOf(n ast.Node, src []byte, b *blockText) ([]byte, int, bool) {
 	e, ok := n.FirstChild().(*ast.Emphasis)
 	if !ok || e.Level != 2 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	stop := -1
 	for c := e.LastChild(); c != nil; c = c.PreviousSibling() {
@@ -227,24 +248,31 @@ func labelOf(n ast.Node, src []byte) (string, int, bool) {
 			break
 		}
 	}
-	if stop < 0 {
-		return "", 0, false
-	}
-	text := inlineString(e, src)
-	if len(text) == 0 || len(text) > 60 {
-		return "", 0, false
+	if stop <= 0 {
+		return nil, 0, false
 	}
 	after := stop
 	for k := 0; k < 2 && after < len(src) && (src[after] == '*' || src[after] == '_'); k++ {
 		after++
 	}
-	if strings.HasSuffix(text, ":") {
-		return strings.TrimSpace(strings.TrimSuffix(text, ":")), after, true
+	colonInside := src[stop-1] == ':'
+	colonAfter := after < len(src) && src[after] == ':'
+	if !colonInside && !colonAfter {
+		return nil, 0, false // bold, not a label
 	}
-	if after < len(src) && src[after] == ':' {
-		return text, after + 1, true
+	b.reset()
+	b.literal = true
+	collectInline(e, src, b, nil)
+	text := bytes.TrimSpace(b.buf)
+	if colonInside {
+		text = bytes.TrimSpace(bytes.TrimSuffix(text, []byte(":")))
+	} else {
+		after++
 	}
-	return "", 0, false
+	if len(text) == 0 || len(text) > 60 {
+		return nil, 0, false
+	}
+	return text, after, true
 }
 
 func lineStartOf(src []byte, off int) int {
