@@ -442,6 +442,16 @@ func hasFindingAfter(fs *findingSink, line int, rule string) bool {
 func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink) []htmlComment {
 	m := newLanguageMatcher(rules)
 	m.doc = doc.body()
+	for _, h := range heads {
+		if h.label == nil {
+			for w := range strings.FieldsSeq(h.key) {
+				if m.headingWords == nil {
+					m.headingWords = map[string]bool{}
+				}
+				m.headingWords[w] = true
+			}
+		}
+	}
 	src := doc.body()
 	var comments []htmlComment
 	var b blockText

@@ -27,6 +27,9 @@ type languageMatcher struct {
 	// the answers.
 	doc      []byte
 	ordinary map[string]bool
+	// headingWords are the words of the document's headings: "for the
+	// reasons in Caveats below" names a section, not a person.
+	headingWords map[string]bool
 }
 
 // wordEntry is what the matcher knows of one word key, looked up once per
@@ -201,6 +204,9 @@ func (m *languageMatcher) ordinaryWord(t token) bool {
 	if !unicode.IsUpper(r) {
 		return false
 	}
+	if m.headingWords[t.key] {
+		return true
+	}
 	if v, ok := m.ordinary[t.key]; ok {
 		return v
 	}
@@ -351,6 +357,9 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 			return false, -1 // "identified the cause by engaging the teams": a means, not an agent
 		}
 		p = personAfter(toks, end)
+		if p >= 0 && c.Category == "person-fault" && toks[p].possessive && !ownsWork(toks, p) {
+			p = -1 // "triggered by Periphery's internal polling": a system's doing, not a person's work
+		}
 	case SubjectPersonPossessor:
 		p = personPossessor(toks, i)
 	case SubjectPersonInSentence:

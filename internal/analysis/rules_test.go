@@ -300,6 +300,10 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Lessons Learned", "There was no need for the project to suddenly look obviously hostile to developers.", false},
 		{"Lessons Learned", "The mismatch was only visible by reading both paths and comparing them.", false},
 		{"Root Cause", "The engineer only needed to read the warning.", true},
+		// A system's own doing, and "could only" restricts.
+		{"Timeline", "The pull that failed was triggered by Periphery's internal git polling.", false},
+		{"Root Cause", "The outage was triggered by Kwame's change to the pool size.", true},
+		{"Lessons Learned", "A later zero could only mean that nothing matched, so they stopped checking.", false},
 		// A spaced hyphen is a dash: what follows starts a clause.
 		{"Timeline", "4:00 PM EDT - Discovered that the cause was a server fault triggered by high traffic.", false},
 	} {
@@ -322,6 +326,8 @@ func TestDocumentTellsWordsFromNames(t *testing.T) {
 		{"## Timeline\n\n- No retry attempted by Komodo for a day.\n\nThe Komodo scheduler dropped the job.\n", false},
 		{"## Root Cause\n\nThe rollout was not approved by Ingrid.\n\nIngrid was on leave.\n", true},
 		{"## Timeline\n\n- 09:45 Ünal forgot to update the flag.\n", true},
+		// A word the document uses as a heading names a section.
+		{"## Totals\n\nThe sum is not final, for the reasons in Caveats below.\n\n## Caveats\n\nSome figures are estimates.\n", false},
 	} {
 		res := Analyze("pm.md", []byte(tt.doc), cfg)
 		if got := len(res.Findings) > 0; got != tt.blame {

@@ -446,6 +446,20 @@ func personAfter(toks []token, end int) int {
 	return -1
 }
 
+// ownsWork reports whether possessive token j is followed, within three
+// words, by a person's work ("Kwame's change", "the intern's script").
+func ownsWork(toks []token, j int) bool {
+	for k := j + 1; k < len(toks) && k <= j+3; k++ {
+		if toks[k].breakBefore {
+			return false
+		}
+		if workNouns[toks[k].key] {
+			return true
+		}
+	}
+	return false
+}
+
 // personNext reports whether the first content word after the match names
 // a person or a person's thing ("root cause: Kwame pushed", "the root cause
 // was the DBA's script"), stepping over copulas, "that" and determiners.
