@@ -246,3 +246,17 @@ func BenchmarkNearTheScreen(b *testing.B) {
 		})
 	}
 }
+
+// Telling words from names reads the document once per distinct word a
+// finding would name, and no more than maxOrdinaryLookups times.
+func TestOrdinaryWordLookupsAreBounded(t *testing.T) {
+	m := newLanguageMatcher(defaultConfig(t).Rules)
+	m.doc = []byte(strings.Repeat("## Root Cause\n\nSomeone broke the build.\n\n", 1000))
+	for i := range 2 * maxOrdinaryLookups {
+		name := strings.Repeat("x", i+1)
+		m.ordinaryWord(token{orig: "Q" + name, key: "q" + name})
+	}
+	if len(m.ordinary) != maxOrdinaryLookups {
+		t.Errorf("%d lookups cached, want the bound %d", len(m.ordinary), maxOrdinaryLookups)
+	}
+}

@@ -210,6 +210,9 @@ func (m *languageMatcher) ordinaryWord(t token) bool {
 	if v, ok := m.ordinary[t.key]; ok {
 		return v
 	}
+	if len(m.ordinary) >= maxOrdinaryLookups {
+		return false // each lookup reads the document: a bounded number per document
+	}
 	v := writtenAsOrdinary(m.doc, t.key)
 	if m.ordinary == nil {
 		m.ordinary = map[string]bool{}
@@ -217,6 +220,11 @@ func (m *languageMatcher) ordinaryWord(t token) bool {
 	m.ordinary[t.key] = v
 	return v
 }
+
+// maxOrdinaryLookups bounds the document scans of ordinaryWord: a
+// crafted file naming thousands of distinct "people" costs at most this
+// many reads of itself.
+const maxOrdinaryLookups = 256
 
 // writtenAsOrdinary reports whether doc holds key (lower case) as a whole
 // word, or key capitalised right after "the", "a" or "an".
