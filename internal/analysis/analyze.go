@@ -154,7 +154,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 				if specs := cachedMatch(label); len(specs) > 0 {
 					text := string(label)
 					start := lineStartOf(src, max(nodeStart(n), 0))
-					hd := heading{level: labelLevel, text: text, start: start, contentStart: after, specs: specs, label: n}
+					hd := heading{level: labelLevel, text: text, start: start, contentStart: after, specs: specs, node: n, label: true}
 					hd.key = normalizeName(text)
 					hd.line, _ = doc.position(start)
 					for _, si := range specs {
@@ -171,7 +171,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 				if c := firstHeaderCell(t, src, &b); len(c) > 0 && slices.Contains(cachedMatch(c), ai) {
 					cell := string(c)
 					start := lineStartOf(src, max(nodeStart(t), 0))
-					hd := heading{level: labelLevel, text: cell, start: start, contentStart: start, specs: []int{ai}, label: t}
+					hd := heading{level: labelLevel, text: cell, start: start, contentStart: start, specs: []int{ai}, node: t, label: true}
 					hd.key = normalizeName(cell)
 					hd.line, _ = doc.position(start)
 					hd.specKeys = []string{sm.keys[ai]}
@@ -189,7 +189,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		b.reset()
 		b.literal = true
 		collectInline(h, src, &b, nil)
-		hd := heading{level: h.Level, text: string(bytes.TrimSpace(b.buf)), start: start}
+		hd := heading{level: h.Level, text: string(bytes.TrimSpace(b.buf)), start: start, node: h}
 		hd.key = normalizeName(hd.text)
 		hd.line, _ = doc.position(start)
 		hd.contentStart = start
@@ -327,7 +327,7 @@ func checkSections(doc *document, heads []heading, cfg Config, specs []SectionSp
 			if r < 0 {
 				continue
 			}
-			if hi < 0 || heads[hi].label != nil && heads[i].label == nil || (heads[hi].label == nil) == (heads[i].label == nil) && r < rank {
+			if hi < 0 || heads[hi].label && !heads[i].label || heads[hi].label == heads[i].label && r < rank {
 				hi, rank = i, r
 			}
 		}
@@ -443,7 +443,7 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 	m := newLanguageMatcher(rules)
 	m.doc = doc.body()
 	for _, h := range heads {
-		if h.label == nil {
+		if !h.label {
 			for w := range strings.FieldsSeq(h.key) {
 				if m.headingWords == nil {
 					m.headingWords = map[string]bool{}
@@ -464,7 +464,10 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 	}
 	var bounds [][2]int
 	var hits []languageHit
-	hi := 0
+	headAt := make(map[ast.Node]int, len(heads))
+	for k, h := range heads {
+		headAt[h.node] = k
+	}
 	var stack []heading
 	var sectionKeys []string
 	enter := func(h heading) {
@@ -478,22 +481,17 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		// Headings are entered as their nodes are met; those never met
+		// (inside a block quote, which is not judged) are passed over, so
+		// a quoted heading cannot stand for the next one.
 		switch n.(type) {
-		case *ast.Paragraph, *ast.TextBlock, *east.Table:
-			if hi < len(heads) && heads[hi].label == n {
-				enter(heads[hi])
-				hi++
+		case *ast.Heading, *ast.Paragraph, *ast.TextBlock, *east.Table:
+			if k, ok := headAt[n]; ok {
+				enter(heads[k])
 			}
 		}
 		switch t := n.(type) {
 		case *ast.Heading:
-			for hi < len(heads) && heads[hi].label != nil {
-				hi++ // a label not met as a paragraph (none expected)
-			}
-			if hi < len(heads) {
-				enter(heads[hi])
-				hi++
-			}
 			return ast.WalkSkipChildren, nil
 		case *ast.HTMLBlock:
 			comments = append(comments, htmlBlockComment(t, src))

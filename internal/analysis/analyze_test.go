@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -267,5 +268,16 @@ func TestRuleOverrides(t *testing.T) {
 		if _, err := ApplyOverrides(rules, o); err == nil {
 			t.Errorf("override %d: no error for %+v", i, o)
 		}
+	}
+}
+
+// A heading inside a block quote is not judged and stands for no section:
+// the section after it is judged as its own ("Action Items" here, where
+// punitive actions are looked for).
+func TestQuotedHeadingDoesNotShiftSections(t *testing.T) {
+	doc := "## Summary\n\nx.\n\n> ## Note\n> quoted\n\n## Action Items\n\n- [ ] Retrain Kwame on deploys (owner: @a)\n"
+	res := Analyze("pm.md", []byte(doc), Config{Rules: defaultConfig(t).Rules})
+	if !slices.ContainsFunc(res.Findings, func(f Finding) bool { return f.Rule == "punitive-action" }) {
+		t.Errorf("action item not judged as one after a quoted heading: %+v", res.Findings)
 	}
 }

@@ -23,9 +23,11 @@ type heading struct {
 	specs    []int
 	specKeys []string
 	key      string // normalised heading text
-	// label is the paragraph when the "heading" is a bold label opening it
-	// ("**Impact**: …"), nil for a real heading.
-	label ast.Node
+	// node is the heading, or the paragraph or table that stands for one
+	// (label: a bold label opening a paragraph, "**Impact**: …", or a
+	// follow-up table).
+	node  ast.Node
+	label bool
 }
 
 // normalizeName lower-cases, turns punctuation into spaces and collapses
