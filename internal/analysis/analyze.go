@@ -152,15 +152,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// of the sections' names.
 			if label, after, ok := labelOf(n, src, &b); ok {
 				if specs := cachedMatch(label); len(specs) > 0 {
-					text := string(label)
-					start := lineStartOf(src, max(nodeStart(n), 0))
-					hd := heading{level: labelLevel, text: text, start: start, contentStart: after, specs: specs, node: n, label: true}
-					hd.key = normalizeName(text)
-					hd.line, _ = doc.position(start)
-					for _, si := range specs {
-						hd.specKeys = append(hd.specKeys, sm.keys[si])
-					}
-					heads = append(heads, hd)
+					heads = append(heads, labelHeading(doc, sm, n, string(label), after, specs))
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -169,13 +161,7 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// item" lists action items, under whatever heading it sits.
 			if ai >= 0 && !(len(heads) > 0 && slices.Contains(heads[len(heads)-1].specs, ai)) {
 				if c := firstHeaderCell(t, src, &b); len(c) > 0 && slices.Contains(cachedMatch(c), ai) {
-					cell := string(c)
-					start := lineStartOf(src, max(nodeStart(t), 0))
-					hd := heading{level: labelLevel, text: cell, start: start, contentStart: start, specs: []int{ai}, node: t, label: true}
-					hd.key = normalizeName(cell)
-					hd.line, _ = doc.position(start)
-					hd.specKeys = []string{sm.keys[ai]}
-					heads = append(heads, hd)
+					heads = append(heads, labelHeading(doc, sm, t, string(c), -1, []int{ai}))
 				}
 			}
 			return ast.WalkSkipChildren, nil // table cells hold no headings
@@ -211,6 +197,23 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 		heads[0].specs, heads[0].specKeys = nil, nil
 	}
 	return heads
+}
+
+// labelHeading is the heading that a bold label or a follow-up table (node)
+// stands for; its content starts at contentStart, or with the node itself
+// when contentStart < 0 (a table is its own content).
+func labelHeading(doc *document, sm *sectionMatcher, node ast.Node, text string, contentStart int, specs []int) heading {
+	src := doc.body()
+	start := lineStartOf(src, max(nodeStart(node), 0))
+	if contentStart < 0 {
+		contentStart = start
+	}
+	hd := heading{level: labelLevel, text: text, key: normalizeName(text), start: start, contentStart: contentStart, specs: specs, node: node, label: true}
+	hd.line, _ = doc.position(start)
+	for _, si := range specs {
+		hd.specKeys = append(hd.specKeys, sm.keys[si])
+	}
+	return hd
 }
 
 // firstHeaderCell is the text of a table's first header cell, read into b.
@@ -442,12 +445,10 @@ func hasFindingAfter(fs *findingSink, line int, rule string) bool {
 func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink) []htmlComment {
 	m := newLanguageMatcher(rules)
 	m.doc = doc.body()
+	m.headingWords = map[string]bool{}
 	for _, h := range heads {
 		if !h.label {
 			for w := range strings.FieldsSeq(h.key) {
-				if m.headingWords == nil {
-					m.headingWords = map[string]bool{}
-				}
 				m.headingWords[w] = true
 			}
 		}

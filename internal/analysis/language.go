@@ -164,7 +164,7 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := ref.rule.contextAllows(sentence, toks, i, end)
-			if !ok || p >= 0 && (pronouns[toks[p].key] && !ref.rule.pronounCounts(sectionKeys) || m.ordinaryWord(toks[p])) {
+			if !ok || !m.personStands(ref.rule, toks, p, sectionKeys) {
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
@@ -181,13 +181,27 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			ok, p := r.contextAllows(sentence, toks, i, end)
-			if !ok || p >= 0 && (pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) || m.ordinaryWord(toks[p])) {
+			if !ok || !m.personStands(r, toks, p, sectionKeys) {
 				continue
 			}
 			hits = append(hits, languageHit{rule: r, start: loc[0], end: loc[1], person: personText(toks, p)})
 		}
 	}
 	return hits
+}
+
+// personStands reports whether the person a match is about (token p, -1
+// for none) still counts once the section and the whole document are
+// known: a lone pronoun only where the rule lets one name a person, and no
+// word the document uses as an ordinary word.
+func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sectionKeys []string) bool {
+	if p < 0 {
+		return true
+	}
+	if pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) {
+		return false
+	}
+	return !m.ordinaryWord(toks[p])
 }
 
 // ordinaryWord reports whether a capitalised word taken for a name is
