@@ -16,9 +16,9 @@ type languageMatcher struct {
 	patterns []*compiledRule
 	lastEnd  []int // per rule: end of its last match in the current sentence
 	toks     []token
-	keys     wordKeys             // word keys met so far, reused across sentences
-	words    map[string]wordEntry // per word key met so far: its lemma and the phrases it starts
-	refs     [][]phraseRef        // per token of the current sentence: the phrases it starts
+	keys     wordKeys              // word keys met so far, reused across sentences
+	words    map[string]*wordEntry // per word key met so far: its lemma and the phrases it starts
+	starts   []phraseStart         // the tokens of the current sentence that begin phrases
 	// filter admits the words whose lemma a rule may need, first admits
 	// the words that may begin a phrase (see lemmaFilter).
 	filter, first lemmaFilter
@@ -39,13 +39,19 @@ type wordEntry struct {
 	refs  []phraseRef
 }
 
+// phraseStart is a token of a sentence and the phrases it may begin.
+type phraseStart struct {
+	i    int
+	refs []phraseRef
+}
+
 type phraseRef struct {
 	rule  *compiledRule
 	words []string
 }
 
 func newLanguageMatcher(rules []Rule) *languageMatcher {
-	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, exact: map[string][]phraseRef{}, keys: wordKeys{}, words: map[string]wordEntry{}}
+	m := &languageMatcher{rules: compileRules(rules), index: map[string][]phraseRef{}, exact: map[string][]phraseRef{}, keys: wordKeys{}, words: map[string]*wordEntry{}}
 	needed := map[string]bool{}
 	for _, r := range m.rules {
 		if r.re != nil {
@@ -99,12 +105,12 @@ func newLanguageMatcher(rules []Rule) *languageMatcher {
 }
 
 // entry returns what the matcher knows of a word key, learning it once.
-func (m *languageMatcher) entry(key string) wordEntry {
+func (m *languageMatcher) entry(key string) *wordEntry {
 	if e, ok := m.words[key]; ok {
 		return e
 	}
 	l := lemmaOf(key)
-	e := wordEntry{lemma: l, refs: m.index[l]}
+	e := &wordEntry{lemma: l, refs: m.index[l]}
 	if x := m.exact[key]; len(x) > 0 {
 		e.refs = append(slices.Clip(e.refs), x...)
 	}
@@ -137,25 +143,32 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 	if len(toks) == 0 {
 		return hits
 	}
-	candidate := false
-	m.refs = m.refs[:0]
+	// Words that may begin a phrase are looked up first; the lemmas of the
+	// other words a rule may need only when some phrase can start here.
+	m.starts = m.starts[:0]
 	for i := range toks {
-		var refs []phraseRef
-		if k := toks[i].key; m.filter.has(k) {
+		if k := toks[i].key; m.first.has(k) {
 			e := m.entry(k)
-			toks[i].lemma, refs = e.lemma, e.refs
-			candidate = candidate || len(refs) > 0
+			toks[i].lemma = e.lemma
+			if len(e.refs) > 0 {
+				m.starts = append(m.starts, phraseStart{i, e.refs})
+			}
 		}
-		m.refs = append(m.refs, refs)
 	}
-	if !candidate && len(m.patterns) == 0 {
+	if len(m.starts) == 0 && len(m.patterns) == 0 {
 		return hits // no word of the sentence begins a phrase
+	}
+	for i := range toks {
+		if k := toks[i].key; toks[i].lemma == "" && m.filter.has(k) {
+			toks[i].lemma = m.entry(k).lemma
+		}
 	}
 	for i := range m.lastEnd {
 		m.lastEnd[i] = -1
 	}
-	for i := range toks {
-		for _, ref := range m.refs[i] {
+	for _, st := range m.starts {
+		i := st.i
+		for _, ref := range st.refs {
 			end := i + len(ref.words)
 			if end > len(toks) || !wordsMatch(toks[i:end], ref.words) {
 				continue
@@ -168,7 +181,7 @@ func (m *languageMatcher) judge(sentence string, sectionKeys []string, hits []la
 				continue
 			}
 			m.lastEnd[ref.rule.idx] = end
-			hits = append(hits, languageHit{rule: ref.rule, start: toks[i].start, end: toks[end-1].end, person: personText(toks, p)})
+			hits = append(hits, languageHit{rule: ref.rule, start: int(toks[i].start), end: int(toks[end-1].end), person: personText(toks, p)})
 		}
 	}
 	for _, r := range m.patterns {
@@ -310,11 +323,11 @@ func wordsMatch(toks []token, words []string) bool {
 // tokenSpan returns the tokens overlapping the byte range [from, to).
 func tokenSpan(toks []token, from, to int) (int, int) {
 	i := 0
-	for i < len(toks) && toks[i].end <= from {
+	for i < len(toks) && int(toks[i].end) <= from {
 		i++
 	}
 	end := i
-	for end < len(toks) && toks[end].start < to {
+	for end < len(toks) && int(toks[end].start) < to {
 		end++
 	}
 	return i, end
@@ -573,7 +586,7 @@ func (c *compiledRule) nearMatch(toks []token, i, end int) bool {
 // quoted reports whether the match is enclosed in quotation marks: words
 // mentioned, not used (`we avoid the term "human error"`).
 func quoted(sentence string, toks []token, i, end int) bool {
-	s, e := toks[i].start, toks[end-1].end
+	s, e := int(toks[i].start), int(toks[end-1].end)
 	if s > 0 && e < len(sentence) && isQuote(sentence[:s], true) && isQuote(sentence[e:], false) {
 		return true
 	}

@@ -49,11 +49,23 @@ func lemmaOf(key string) string {
 	return english.Stem(key, false)
 }
 
-// lemmaFilter admits a word for lemma lookup only when its first two bytes
-// begin some lemma a rule mentions. Stemming and irregular forms keep the
-// first two bytes of a word, so a word outside the filter matches nothing;
-// most words of a long document are passed over without a lookup.
-type lemmaFilter [1 << 16 / 64]uint64
+// lemmaFilter admits a word for lemma lookup only when it may have the
+// lemma of some rule word. Stemming keeps a word's first three bytes and
+// never makes a word longer, with three kinds of exception: a final "y"
+// becomes "i" ("cry" → "cri"), an "e" replaces "ing" after two letters
+// ("using" → "use"), and the stemmer's listed words ("dying" → "die");
+// irregular forms are added on their own. So a lemma of three bytes or more
+// is filed under its first three bytes (a third-place "y" read as "i") with
+// every length from its own up, a shorter one under its first bytes; a word
+// outside the filter has no lemma a rule needs, and most words of a long
+// document ("the", "and") are passed over without a lookup. Keys are hashed
+// into bit sets; a collision only admits a word for a lookup that finds
+// nothing. TestLemmaFilterAdmitsEveryWordARuleNeeds checks the promise.
+type lemmaFilter struct {
+	one   [256 / 64]uint64     // first bytes of one-byte lemmas
+	short [1 << 16 / 64]uint64 // two-byte prefixes of two-byte lemmas
+	long  [1 << 17 / 64]uint64 // hashed three-byte prefix and length
+}
 
 func prefix2(w string) int {
 	switch len(w) {
@@ -65,8 +77,62 @@ func prefix2(w string) int {
 	return int(w[0])<<8 | int(w[1])
 }
 
-func (f *lemmaFilter) add(w string)      { p := prefix2(w); f[p>>6] |= 1 << (p & 63) }
-func (f *lemmaFilter) has(w string) bool { p := prefix2(w); return f[p>>6]&(1<<(p&63)) != 0 }
+// maxLengthClass is the length from which words are filed together.
+const maxLengthClass = 8
+
+// prefix3 hashes the first three bytes of w (at least three long), with
+// "y" and "i" alike in the third place, and a length into 17 bits.
+func prefix3(w string, length int) int {
+	c := w[2]
+	if c == 'y' {
+		c = 'i'
+	}
+	return (int(w[0])*0x9e37 ^ int(w[1])*0x85eb ^ int(c)*0xc2b3 ^ min(length, maxLengthClass)*0x27d4) & (1<<17 - 1)
+}
+
+// stemExceptions are words whose stem does not begin with their first
+// three bytes: the stemmer's own special cases.
+var stemExceptions = map[string][]string{"die": {"dying"}, "lie": {"lying"}, "tie": {"tying"}}
+
+func (f *lemmaFilter) add(w string) {
+	if len(w) == 1 {
+		f.one[w[0]>>6] |= 1 << (w[0] & 63)
+		return
+	}
+	if len(w) < 3 {
+		p := prefix2(w)
+		f.short[p>>6] |= 1 << (p & 63)
+		return
+	}
+	for n := min(len(w), maxLengthClass); n <= maxLengthClass; n++ {
+		p := prefix3(w, n)
+		f.long[p>>6] |= 1 << (p & 63)
+	}
+	for _, x := range stemExceptions[w] {
+		f.add(x)
+	}
+	if len(w) == 3 && w[2] == 'e' {
+		f.add(w[:2] + "ing") // "using" → "use"
+	}
+}
+
+func (f *lemmaFilter) has(w string) bool {
+	if w == "" {
+		return false
+	}
+	if f.one[w[0]>>6]&(1<<(w[0]&63)) != 0 {
+		return true
+	}
+	p := prefix2(w)
+	if f.short[p>>6]&(1<<(p&63)) != 0 {
+		return true // a short lemma, which longer words can have too ("it" for "its")
+	}
+	if len(w) < 3 {
+		return false
+	}
+	p = prefix3(w, len(w))
+	return f.long[p>>6]&(1<<(p&63)) != 0
+}
 
 // ruleLemmas caches the lemmas of rule words across analyses: every
 // Analyze compiles its rules, and stemming their ~1,000 words each time

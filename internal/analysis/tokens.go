@@ -8,7 +8,9 @@ import (
 
 // token is one word of a sentence with its byte offsets in that sentence.
 type token struct {
-	start, end int
+	// start and end are int32: sentences are far shorter than 2 GiB (a
+	// document is bounded), and a smaller token is cheaper to fill.
+	start, end int32
 	orig       string // as written, possessive included
 	key        string // lower-case, ’ as ', possessive 's stripped
 	// lemma is set by the language matcher for words a rule may need
@@ -107,7 +109,7 @@ func appendTokens(toks []token, s string, keys wordKeys) []token {
 			continue
 		}
 		word := s[ws:we]
-		t := token{start: ws, end: we, orig: word, breakBefore: brk}
+		t := token{start: int32(ws), end: int32(we), orig: word, breakBefore: brk}
 		brk = false
 		t.key, t.possessive = keys.of(word)
 		toks = append(toks, t)
