@@ -214,7 +214,44 @@ func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sec
 	if pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) {
 		return false
 	}
-	return !m.ordinaryWord(toks[p])
+	// A name written in a run of capitalised words ("Matt Hauff") holds no
+	// ordinary word; a thing's name often does ("Chia Network", "Risk
+	// Labs", "Climate Warehouse"), and a run of more than three is a
+	// title or an organisation.
+	from, to := capitalRun(toks, p)
+	if to-from > 3 {
+		return false
+	}
+	for k := from; k < to; k++ {
+		if m.ordinaryWord(toks[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// capitalRun returns the run [from, to) of capitalised words (nameWord),
+// not parted by punctuation, that holds token p, looking at most four words
+// either way; just p when p is not such a word.
+func capitalRun(toks []token, p int) (int, int) {
+	from, to := p, p+1
+	if !nameWord(toks[p]) {
+		return from, to
+	}
+	for from > 0 && p-from < 4 && !toks[from].breakBefore && nameWord(toks[from-1]) {
+		from--
+	}
+	for to < len(toks) && to-p < 4 && !toks[to].breakBefore && !toks[to-1].possessive && nameWord(toks[to]) {
+		to++
+	}
+	return from, to
+}
+
+// nameWord reports whether t is written as a name is: capitalised, not a
+// role, a determiner or another word that is never a name.
+func nameWord(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.orig)
+	return unicode.IsUpper(r) && !personWords[t.key] && !notNames[t.key]
 }
 
 // ordinaryWord reports whether a capitalised word taken for a name is
@@ -254,7 +291,11 @@ func (m *languageMatcher) ordinaryWord(t token) bool {
 const maxOrdinaryLookups = 256
 
 // writtenAsOrdinary reports whether doc holds key (lower case) as a whole
-// word, or key capitalised right after "the", "a" or "an".
+// word, or key capitalised where people's names do not stand: right after
+// "the", "a" or "an", after a preposition of place or means ("in Infisical",
+// "via Blockscout"), or before a version, an acronym, a system or a thing
+// ("Traefik v2", "Amazon ECS", "Hellman Kubernetes cluster", "Komodo
+// scheduler"). A name's possessive ("in Ingrid's branch") is no evidence.
 func writtenAsOrdinary(doc []byte, key string) bool {
 	if key == "" {
 		return false
@@ -280,9 +321,84 @@ func writtenAsOrdinary(doc []byte, key string) bool {
 			if articleBefore(doc[:i]) {
 				return true
 			}
+			if end < len(doc) && (doc[end] == '\'' || bytes.HasPrefix(doc[end:], []byte("’"))) {
+				continue // a possessive: "in Ingrid's branch"
+			}
+			if thingPrepositionBefore(doc[:i]) || thingAfter(doc[end:]) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// thingPrepositions put a place or a means before a name: what follows is
+// a system, not a person ("in Infisical", "via Blockscout"). "On", "with",
+// "from" and "to" are left out: they come before people too.
+var thingPrepositions = [][]byte{[]byte("in"), []byte("into"), []byte("onto"), []byte("via"), []byte("using"), []byte("inside"), []byte("within"), []byte("through")}
+
+// thingPrepositionBefore reports whether text ends with one of
+// thingPrepositions and a space.
+func thingPrepositionBefore(text []byte) bool {
+	t := bytes.TrimRight(text, " ")
+	if len(t) == len(text) {
+		return false
+	}
+	for _, p := range thingPrepositions {
+		if bytes.HasSuffix(t, p) && (len(t) == len(p) || !isWordByte(t[len(t)-len(p)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// thingNouns follow the name of a product or a company, never a person's:
+// "the Komodo scheduler", "the Chia team", "Synology NAS".
+var thingNouns = setOf("cluster", "clusters", "server", "servers", "service", "services", "api", "apis",
+	"instance", "instances", "node", "nodes", "app", "apps", "application", "bot", "wallet", "wallets",
+	"bridge", "network", "protocol", "platform", "library", "package", "packages", "repo", "repository",
+	"project", "plugin", "extension", "sdk", "cli", "client", "gateway", "proxy", "database", "container",
+	"containers", "pod", "pods", "image", "images", "version", "release", "releases", "dashboard",
+	"integration", "webhook", "webhooks", "token", "tokens", "secrets", "account", "accounts", "team", "teams",
+	"contract", "contracts", "chain", "mainnet", "testnet", "pool", "pools", "exchange", "feed", "logs",
+	"metrics", "config", "configuration", "controller", "cache", "queue", "scheduler", "agent", "daemon",
+	"runner", "runners", "workflow", "workflows", "site", "website", "ui", "console", "portal", "store",
+	"support", "staff", "users", "customers", "engineers", "developers", "maintainers", "infrastructure",
+	"deployment", "deployments", "stack", "instance", "tool", "tools", "module", "modules", "hosts", "host")
+
+// thingAfter reports whether text, what follows a capitalised word,
+// begins with a space and a version, an acronym, a system's name or one of
+// thingNouns.
+func thingAfter(text []byte) bool {
+	if len(text) < 2 || text[0] != ' ' {
+		return false
+	}
+	text = text[1:]
+	n := 0
+	for n < len(text) && (isWordByte(text[n]) || text[n] == '.' && n+1 < len(text) && isWordByte(text[n+1])) {
+		n++
+	}
+	w := text[:n]
+	if len(w) == 0 {
+		return false
+	}
+	if (w[0] == 'v' || isDigit(w[0])) && bytes.ContainsFunc(w, func(r rune) bool { return r >= '0' && r <= '9' }) {
+		return true // "Traefik v2", "Node 18.2"
+	}
+	upper := len(w) >= 2
+	for _, c := range w {
+		if c < 'A' || c > 'Z' {
+			upper = false
+			break
+		}
+	}
+	if upper {
+		return true // "Amazon ECS", "Synology NAS"
+	}
+	if w[0] >= 'A' && w[0] <= 'Z' {
+		return systemNames[strings.ToLower(string(w))]
+	}
+	return thingNouns[string(w)]
 }
 
 func isWordByte(c byte) bool {

@@ -328,6 +328,19 @@ func TestDocumentTellsWordsFromNames(t *testing.T) {
 		{"## Timeline\n\n- 09:45 Ünal forgot to update the flag.\n", true},
 		// A word the document uses as a heading names a section.
 		{"## Totals\n\nThe sum is not final, for the reasons in Caveats below.\n\n## Caveats\n\nSome figures are estimates.\n", false},
+		// A capitalised word after a preposition of place or means, or
+		// before a version, an acronym or a thing, is a system.
+		{"## Root Cause\n\nThe rotation failed because Infisical forgot to renew the token.\n\nSecrets are kept in Infisical.\n", false},
+		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nWe run Vexor v2 on every node.\n", false},
+		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nVexor API calls were slow.\n", false},
+		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nThe Vexor scheduler retries once.\n", false},
+		// A run of capitalised words that holds an ordinary word is a thing's name.
+		{"## Root Cause\n\nThe rotation failed because Vexor Network forgot to renew the token.\n\nThe network was fine.\n", false},
+		// People's names stay names: a possessive is no evidence, nor is a surname.
+		{"## Root Cause\n\nThe rotation failed because Ingrid forgot to renew the token.\n\nThe fix is in Ingrid's branch.\n", true},
+		{"## Root Cause\n\nThe rotation failed because Ingrid Berg forgot to renew the token.\n", true},
+		// A capitalised possessive that is not written as a name names no one.
+		{"## Root Cause\n\nThe rotation failed because of DefiLlama's mistake.\n", false},
 	} {
 		res := Analyze("pm.md", []byte(tt.doc), cfg)
 		if got := len(res.Findings) > 0; got != tt.blame {

@@ -70,6 +70,8 @@ var notNames = setOf(
 	// Programming languages and runtimes.
 	"python", "java", "ruby", "rust", "golang", "node", "javascript", "typescript", "php", "perl", "kotlin",
 	"scala", "elixir", "erlang", "haskell", "swift",
+	// Severity and priority levels ("P1 High").
+	"high", "medium", "low", "critical", "severe", "moderate",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
@@ -371,6 +373,9 @@ func lowerCaseName(toks []token, j int) bool {
 	t := toks[j]
 	if thingOwners[t.key] || notNames[t.key] || len(t.key) < 3 {
 		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(t.orig); !unicode.IsLower(r) {
+		return false // capitalised, and not a name by looksLikeName: "DefiLlama's", "AWS's"
 	}
 	// A name stands at the start of a clause or after a preposition or
 	// verb, not after a determiner or adjective ("the previous version's").
