@@ -509,8 +509,10 @@ func judgeLanguage(doc *document, heads []heading, rules []Rule, fs *findingSink
 			judged.Write(b.buf)
 			textStr := judged.String()[start:]
 			bounds = appendSentenceBounds(bounds[:0], textStr)
+			m.prev = ""
 			for _, sb := range bounds {
 				hits = m.judge(textStr[sb[0]:sb[1]], sectionKeys, hits[:0])
+				m.prev = textStr[sb[0]:sb[1]]
 				for _, h := range hits {
 					fs.add(b.srcOffset(sb[0]+h.start), h.rule.ID, h.rule.Severity, h.rule.Message, h.rule.Suggestion)
 					last := &fs.findings[len(fs.findings)-1]

@@ -30,6 +30,9 @@ type languageMatcher struct {
 	// headingWords are the words of the document's headings: "for the
 	// reasons in Caveats below" names a section, not a person.
 	headingWords map[string]bool
+	// prev is the sentence judged before the current one in the same
+	// block, "" at a block's start: what a pronoun may refer back to.
+	prev string
 }
 
 // wordEntry is what the matcher knows of one word key, looked up once per
@@ -211,7 +214,7 @@ func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sec
 	if p < 0 {
 		return true
 	}
-	if pronouns[toks[p].key] && !r.pronounCounts(sectionKeys) {
+	if pronouns[toks[p].key] && (!r.pronounCounts(sectionKeys) || m.refersToThings(toks, p)) {
 		return false
 	}
 	// A name written in a run of capitalised words ("Matt Hauff") holds no
@@ -228,6 +231,56 @@ func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sec
 		}
 	}
 	return true
+}
+
+// pluralPronouns may refer to things as well as to people.
+var pluralPronouns = setOf("they", "them", "their", "themselves")
+
+// refersToThings reports whether plural pronoun p ("they", "them") can only
+// refer to things: the words before it in its sentence and the sentence
+// before (in the same block) name no person but do name things in the
+// plural ("the pods restarted because they ran out of memory"). With no
+// plural noun to refer to, "they" is taken as people, as it is in "they
+// pushed without a review".
+func (m *languageMatcher) refersToThings(toks []token, p int) bool {
+	if !pluralPronouns[toks[p].key] {
+		return false
+	}
+	things := false
+	scan := func(ts []token) bool { // false when a person is named
+		for j := range ts {
+			if pronouns[ts[j].key] {
+				continue
+			}
+			if isPerson(ts, j) {
+				return false
+			}
+			if pluralThing(ts[j]) {
+				things = true
+			}
+		}
+		return true
+	}
+	if !scan(toks[:p]) {
+		return false
+	}
+	if m.prev != "" && !scan(tokenize(m.prev)) {
+		return false
+	}
+	return things
+}
+
+// pluralThing reports whether t is a lower-case plural noun that names no
+// person: "pods", "accounts", "packages".
+func pluralThing(t token) bool {
+	k := t.key
+	if len(k) < 4 || k[len(k)-1] != 's' || t.possessive || personWords[k] || strings.HasSuffix(k, "ss") || strings.HasSuffix(k, "us") || strings.HasSuffix(k, "is") || strings.HasSuffix(k, "'s") {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(t.orig); !unicode.IsLower(r) {
+		return false
+	}
+	return !functionWords[k] && !skipWords[k] && !negators[k]
 }
 
 // capitalRun returns the run [from, to) of capitalised words (nameWord),

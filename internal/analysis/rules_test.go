@@ -186,6 +186,11 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 	}{
 		// Words written like products (a digit, a capital inside) are not names.
 		{"Summary", "Skipped add-on steps in the vendor notes caused the MeshDNS pods to restart in a loop.", false},
+		// "They" and "them" refer back to things when no person is named.
+		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
+		{"Action Items", "The interns broke the build twice; remove them from the team.", true},
+		{"Root Cause", "The health checks passed, but they should have caught the expired certificate.", false},
+		{"Root Cause", "The reviewers approved it, but they should have caught the expired certificate.", true},
 		{"Timeline", "10:02 The cluster upgrade cause PodGuard agents to crash.", false},
 		{"Root Cause", "The root cause was Kwame running the reindex on the primary.", true},
 		// "caused X to <verb>": X is what was affected.
