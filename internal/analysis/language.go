@@ -386,9 +386,15 @@ func writtenAsOrdinary(doc []byte, key string) bool {
 }
 
 // thingPrepositions put a place or a means before a name: what follows is
-// a system, not a person ("in Infisical", "via Blockscout"). "On", "with",
-// "from" and "to" are left out: they come before people too.
-var thingPrepositions = [][]byte{[]byte("in"), []byte("into"), []byte("onto"), []byte("via"), []byte("using"), []byte("inside"), []byte("within"), []byte("through")}
+// a system, not a person ("in Infisical", "via Blockscout", "posted on
+// Twitter"). "With", "from" and "to" are left out: they come before people
+// too, and so does "on" after the verbs in onPerson ("relied on Ingrid").
+var thingPrepositions = [][]byte{[]byte("in"), []byte("into"), []byte("onto"), []byte("via"), []byte("using"), []byte("inside"), []byte("within"), []byte("through"), []byte("on")}
+
+var onPerson = setOf("rely", "relied", "relies", "relying", "depend", "depends", "depended", "depending", "wait", "waited",
+	"waiting", "waits", "focus", "focused", "blame", "blamed", "pressure", "call", "called", "calling", "calls", "count",
+	"counted", "counting", "rest", "rested", "was", "is", "were", "are", "be", "been", "fell", "falls", "fall", "pin", "pinned",
+	"lean", "leaned", "leant", "check", "checked", "checking", "weigh", "weighed", "burden", "pass", "passed", "dump", "dumped")
 
 // thingPrepositionBefore reports whether text ends with one of
 // thingPrepositions and a space.
@@ -398,9 +404,20 @@ func thingPrepositionBefore(text []byte) bool {
 		return false
 	}
 	for _, p := range thingPrepositions {
-		if bytes.HasSuffix(t, p) && (len(t) == len(p) || !isWordByte(t[len(t)-len(p)-1])) {
-			return true
+		if !bytes.HasSuffix(t, p) || len(t) > len(p) && isWordByte(t[len(t)-len(p)-1]) {
+			continue
 		}
+		if string(p) == "on" {
+			before := bytes.TrimRight(t[:len(t)-len(p)], " ")
+			k := len(before)
+			for k > 0 && isWordByte(before[k-1]) {
+				k--
+			}
+			if onPerson[strings.ToLower(string(before[k:]))] {
+				continue
+			}
+		}
+		return true
 	}
 	return false
 }

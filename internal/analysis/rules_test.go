@@ -339,6 +339,8 @@ func TestDocumentTellsWordsFromNames(t *testing.T) {
 		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nWe run Vexor v2 on every node.\n", false},
 		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nVexor API calls were slow.\n", false},
 		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nThe Vexor scheduler retries once.\n", false},
+		{"## Root Cause\n\nThe rotation failed because Vexor forgot to renew the token.\n\nThe notice was posted on Vexor.\n", false},
+		{"## Root Cause\n\nThe rotation failed because Ingrid forgot to renew the token.\n\nThe rotation relied on Ingrid.\n", true},
 		// A run of capitalised words that holds an ordinary word is a thing's name.
 		{"## Root Cause\n\nThe rotation failed because Vexor Network forgot to renew the token.\n\nThe network was fine.\n", false},
 		// People's names stay names: a possessive is no evidence, nor is a surname.
