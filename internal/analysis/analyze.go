@@ -39,8 +39,25 @@ func Analyze(file string, src []byte, cfg Config) Result {
 		endLine, _ := doc.position(max(sectionEnd(heads, i, len(body))-1, h.start))
 		res.Sections = append(res.Sections, Section{Name: name, Heading: h.text, Level: h.level, Line: h.line, EndLine: endLine})
 	}
+	english := readsAsEnglish(doc)
 	res.MissingSections = checkSections(doc, heads, cfg, specs, fs, &res.ActionItems)
-	comments := judgeLanguage(doc, heads, cfg.Rules, fs)
+	rules := cfg.Rules
+	if !english {
+		// Section names and language rules are English: a French or
+		// German postmortem would be reported missing every section and
+		// its words taken for names. Its action items are still read.
+		kept := fs.findings[:0]
+		for _, f := range fs.findings {
+			if f.Rule != RuleSectionMissing && f.Rule != RuleSectionRecommended {
+				kept = append(kept, f)
+			}
+		}
+		fs.findings = kept
+		res.MissingSections = []string{}
+		rules = nil
+		fs.addAbs(0, RuleNotEnglish, SeverityInfo, "The document does not read as English: its sections and language were not checked.", StructuralRules[RuleNotEnglish].Suggestion)
+	}
+	comments := judgeLanguage(doc, heads, rules, fs)
 	sups := suppressions(doc, comments)
 	kept := fs.findings[:0] // filtered in place: the sink is not used again
 	for _, f := range fs.findings {
@@ -53,6 +70,58 @@ func Analyze(file string, src []byte, cfg Config) Result {
 	}
 	sortFindings(res.Findings)
 	return res
+}
+
+// englishWords are frequent English function words that other languages
+// written in Latin letters rarely use as words.
+var englishWords = setOf("the", "and", "of", "to", "is", "was", "were", "are", "that", "with", "for", "this",
+	"it", "we", "our", "they", "be", "by", "from", "not", "have", "has", "had", "which", "when", "after", "there",
+	"their", "would", "should", "could", "will", "been", "into", "because", "but", "or", "if", "its", "at", "as")
+
+// Prose shorter than minLanguageWords is not judged for its language, and
+// at most maxLanguageWords are read.
+const (
+	minLanguageWords = 150
+	maxLanguageWords = 600
+)
+
+// readsAsEnglish reports whether the document's prose reads as English: in
+// English about a third of the words are function words such as "the",
+// "of" and "was"; in French, Spanish or German prose few are. Short
+// documents, and those whose paragraphs hold too few words to tell, count
+// as English.
+func readsAsEnglish(doc *document) bool {
+	src := doc.body()
+	words, english := 0, 0
+	_ = ast.Walk(doc.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.(type) {
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.Heading:
+			return ast.WalkSkipChildren, nil
+		case *ast.Paragraph, *ast.TextBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				for _, t := range tokenize(string(seg.Value(src))) {
+					words++
+					if englishWords[t.key] {
+						english++
+					}
+				}
+			}
+			if words >= maxLanguageWords {
+				return ast.WalkStop, nil
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	// English prose has 20-40% function words from the list, terse notes
+	// and tables of terms about 10%; French prose under 1% (borrowed
+	// terms and code words).
+	return words < minLanguageWords || english*100 >= words*4
 }
 
 // checkFile rejects input that is not a Markdown text file of sane size.

@@ -31,6 +31,7 @@ const (
 	RuleFileUnreadable     = "file-unreadable"
 	RuleFileInvalidUTF8    = "file-invalid-utf8"
 	RuleFrontMatter        = "front-matter-unclosed"
+	RuleNotEnglish         = "document-not-english"
 	RuleSectionMissing     = "section-missing"
 	RuleSectionRecommended = "section-recommended"
 	RuleSectionEmpty       = "section-empty"
@@ -54,6 +55,7 @@ var StructuralRules = map[string]StructuralRule{
 	RuleFileUnreadable:     {"The file is not Markdown text.", "Postmortems must be UTF-8 Markdown text."},
 	RuleFileInvalidUTF8:    {"The file is not valid UTF-8.", "Save the file as UTF-8."},
 	RuleFrontMatter:        {"The front matter is never closed.", "Close the front matter with a line containing only ---."},
+	RuleNotEnglish:         {"The document does not read as English; its sections and language were not checked.", "The check reads English only; write the postmortem in English, or read this one by hand."},
 	RuleTooComplex:         {"The file is too complex to analyse within the analysis budget.", "Keep quotes and lists shallow, close every link's brackets, and move logs or generated text out of the postmortem."},
 	RuleSectionMissing:     {"A required section is missing (no heading names it).", "Add a heading for the section with its content."},
 	RuleSectionRecommended: {"A recommended section is missing (no heading names it).", "Add a heading for the section with its content."},
