@@ -219,9 +219,25 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// "**Impact**: 1.2B queries lost": a bold label opening a
 			// paragraph names a section as a heading would, when it is one
 			// of the sections' names.
-			if label, after, ok := labelOf(n, src, &b); ok {
-				if specs := cachedMatch(label); len(specs) > 0 {
-					heads = append(heads, labelHeading(doc, sm, n, string(label), after, specs))
+			// So does one opening a later line of the paragraph, as in a
+			// block of metadata ("**Date:** …", "**Affected:** …" on
+			// consecutive lines); that heading stands at its own line.
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				if _, ok := c.(*ast.Emphasis); !ok {
+					continue
+				}
+				node := n
+				if c != n.FirstChild() {
+					t, ok := c.PreviousSibling().(*ast.Text)
+					if !ok || !t.SoftLineBreak() && !t.HardLineBreak() {
+						continue
+					}
+					node = c
+				}
+				if label, after, ok := labelOf(c, src, &b); ok {
+					if specs := cachedMatch(label); len(specs) > 0 {
+						heads = append(heads, labelHeading(doc, sm, node, string(label), after, specs))
+					}
 				}
 			}
 			return ast.WalkSkipChildren, nil
@@ -305,11 +321,10 @@ func firstHeaderCell(t *east.Table, src []byte, b *blockText) []byte {
 // the next label or heading.
 const labelLevel = 7
 
-// labelOf returns the text of a bold label opening paragraph n ("**Impact**:
-// …" or "**Root cause:** …"), read into b, and the body offset after its
-// colon.
+// labelOf returns the text of bold label n ("**Impact**: …" or "**Root
+// cause:** …"), read into b, and the body offset after its colon.
 func labelOf(n ast.Node, src []byte, b *blockText) ([]byte, int, bool) {
-	e, ok := n.FirstChild().(*ast.Emphasis)
+	e, ok := n.(*ast.Emphasis)
 	if !ok || e.Level != 2 {
 		return nil, 0, false
 	}

@@ -106,10 +106,16 @@ func newSectionMatcher(specs []SectionSpec) *sectionMatcher {
 func headingLemmas(normalized string) []string {
 	var out []string
 	for w := range strings.FieldsSeq(normalized) {
+		if headingIntensifiers[w] {
+			continue // "What was actually happening" names what "What was happening" names
+		}
 		out = append(out, singular(w))
 	}
 	return out
 }
+
+// headingIntensifiers change nothing in what a heading names.
+var headingIntensifiers = setOf("actually", "really", "exactly", "truly", "precisely")
 
 // singular folds a plural heading word: "causes" ~ "cause", "fixes" ~
 // "fix", "processes" ~ "process", "summaries" ~ "summary".

@@ -26,6 +26,12 @@ func TestRealWorldHeadingsSatisfyTheirSections(t *testing.T) {
 		"numbered-headings.md":    {"Resolution"},
 		"bold-labels.md":          nil,
 		"labels-and-dates.md":     nil,
+		// Bold labels on consecutive lines of one paragraph (a metadata block).
+		"metadata-block.md": {"Resolution", "Lessons Learned"},
+		// Security disclosures: the vulnerability is the cause.
+		"disclosure-shape.md": {"Impact", "Lessons Learned"},
+		// A personal debugging write-up: no impact, no follow-ups.
+		"debugging-blog-shape.md": {"Summary", "Impact", "Action Items", "Timeline"},
 	}
 	named := regexp.MustCompile(`section "([^"]+)" is missing`)
 	for file, want := range tests {
