@@ -547,12 +547,15 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 			return false, -1
 		}
 	case NegationRequire:
-		if !negatedBefore(toks, i) || abilityBefore(toks, i) {
+		if !deniedBefore(toks, i) || abilityBefore(toks, i) {
 			return false, -1 // "not all cases can be tested by QA" is a limit, not an omission
 		}
 	}
-	if c.Counterfactual && !counterfactualIn(toks, end) {
+	if c.Counterfactual && (!counterfactualIn(toks, end) || indirectQuestion(toks, i)) {
 		return false, -1
+	}
+	if titleCased(toks, i, end) {
+		return false, -1 // "Use of a Broken or Risky Algorithm": the name of a thing
 	}
 	p := -1
 	switch c.subject {
@@ -678,6 +681,53 @@ func counterfactualIn(toks []token, end int) bool {
 		}
 	}
 	return false
+}
+
+// askVerbs put a question after them: "checks with the team if they had
+// changed it" asks, it does not imagine.
+var askVerbs = setOf("ask", "asks", "asked", "asking", "check", "checks", "checked", "checking", "verify",
+	"verifies", "verified", "verifying", "confirm", "confirms", "confirmed", "confirming", "wonder", "wonders",
+	"wondered", "wondering", "know", "knows", "knew", "see", "sees", "saw", "investigate", "investigated",
+	"investigating", "determine", "determined", "question", "questioned", "unclear", "unsure", "sure", "whether")
+
+// indirectQuestion reports whether "if" at token i asks rather than
+// supposes: a verb of asking or checking comes shortly before it.
+func indirectQuestion(toks []token, i int) bool {
+	if toks[i].key != "if" {
+		return false
+	}
+	for j := i - 1; j >= 0 && j >= i-6; j-- {
+		if askVerbs[toks[j].key] {
+			return true
+		}
+		if toks[j+1].breakBefore && j < i-1 {
+			break
+		}
+	}
+	return false
+}
+
+// titleCased reports whether the match is written in title case inside a
+// run of capitalised words, mid-sentence: "Use of a Broken or Risky
+// Cryptographic Algorithm" names a weakness, it does not describe an act.
+func titleCased(toks []token, i, end int) bool {
+	if i == 0 || toks[i].breakBefore || !capitalised(toks[i]) {
+		return false
+	}
+	for j := end; j < len(toks) && j <= end+1; j++ {
+		if toks[j].breakBefore {
+			break
+		}
+		if capitalised(toks[j]) {
+			return true
+		}
+	}
+	return capitalised(toks[i-1]) && !toks[i-1].breakBefore && i-1 > 0
+}
+
+func capitalised(t token) bool {
+	r, _ := utf8.DecodeRuneInString(t.orig)
+	return unicode.IsUpper(r)
 }
 
 // passiveAt reports whether the match [i, end) is a negated passive verb

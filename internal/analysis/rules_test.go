@@ -186,6 +186,18 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 	}{
 		// Words written like products (a digit, a capital inside) are not names.
 		{"Summary", "Skipped add-on steps in the vendor notes caused the MeshDNS pods to restart in a loop.", false},
+		// Held-out set G: an "if" that asks, a plural noun before a verb, an
+		// adjective opening a sentence, a feeling, a title, and agents of
+		// passives that are not denied.
+		{"Timeline", "She checked with the storage team if they had changed the quota recently.", false},
+		{"Root Cause", "If the reviewer had looked at the graphs, none of this would have happened.", true},
+		{"Root Cause", "The outage happened because both replicas landed on the same node.", false},
+		{"Lessons Learned", "Needless to say, the outage would not have happened had we kept the proxy patched.", false},
+		{"Lessons Learned", "Everyone who relies on backups should have felt some relief that the snapshots were intact.", false},
+		{"Timeline", "2026-06-27: Use of a Broken or Risky Hash Function in the signer", false},
+		{"Root Cause", "The transfer reverts if it is called by anyone other than the pool contract.", false},
+		{"Root Cause", "This was changed to avoid a flood attack reported by Ines Duarte.", false},
+		{"Root Cause", "The migration was not reviewed by Kwame before it ran.", true},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

@@ -177,6 +177,9 @@ func isPerson(toks []token, j int) bool {
 			// only snapshots".
 			followedByPredicate = beginsPredicate(toks[j+2].key) && !isGerund(toks[j+2].key)
 		}
+		if (j == 0 || t.breakBefore) && !t.possessive && adjectiveLike(t.key) {
+			return false // "Needless to say, …", "Careful review …"
+		}
 		switch {
 		case j == 0:
 			return t.possessive || followedByPredicate
@@ -345,6 +348,12 @@ func productRoleWord(toks []token, j int) bool {
 	return false
 }
 
+// adjectiveLike reports whether w ends as English adjectives do and
+// people's names do not: "needless", "careful", "previous".
+func adjectiveLike(w string) bool {
+	return len(w) > 5 && (strings.HasSuffix(w, "less") || strings.HasSuffix(w, "ful") || strings.HasSuffix(w, "ous"))
+}
+
 func isGerund(w string) bool {
 	return len(w) > 4 && strings.HasSuffix(w, "ing")
 }
@@ -477,7 +486,8 @@ func personNext(toks []token, end int) int {
 		switch k {
 		case "was", "is", "were", "are", "that", "simply", "just", "really", "clearly", "obviously", "basically", "be":
 			continue
-		case "the", "a", "an", "our", "one", "some", "this", "single", "new", "certain", "its", "their", "his", "her", "my", "your":
+		case "the", "a", "an", "our", "one", "some", "this", "single", "new", "certain", "its", "their", "his", "her", "my", "your",
+			"both", "all", "each", "every", "several", "many", "most", "few", "two", "three", "these", "those":
 			steppedDeterminer = true
 			continue
 		}
@@ -584,6 +594,31 @@ func negatedBefore(toks []token, i int) bool {
 			return false
 		}
 		if k := toks[j].key; negators[k] && !(k == "call" && j > 0 && toks[j-1].key == "on") {
+			return true
+		}
+		if clauseStops[toks[j].key] {
+			return false
+		}
+	}
+	return false
+}
+
+// denials negate what follows them; the other negators (contrast, mention,
+// avoidance) only keep a word from being asserted.
+var denials = setOf("not", "no", "never", "nobody", "none", "neither", "nor", "cannot", "without", "hardly",
+	"isn't", "wasn't", "aren't", "weren't", "don't", "doesn't", "didn't", "won't", "wouldn't", "couldn't",
+	"shouldn't", "can't", "hasn't", "haven't", "hadn't")
+
+// deniedBefore reports whether a denial ("not", "never", "without") comes
+// shortly before token i in the same clause: the rules that need a negated
+// verb ("was not reviewed by Kwame") need one, not "is called by" or "to
+// avoid a report filed by".
+func deniedBefore(toks []token, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-6; j-- {
+		if toks[j+1].breakBefore {
+			return false
+		}
+		if denials[toks[j].key] {
 			return true
 		}
 		if clauseStops[toks[j].key] {
