@@ -12,7 +12,7 @@ func DefaultSections() []SectionSpec {
 			"What was the problem", "What is happening", "Problem statement"}},
 		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius", "Affected", "Impacted", "What was impacted"}},
 		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong", "Why", "How did this happen", "How it happened",
-			"Vulnerability", "What was happening", "What was going on"}},
+			"Vulnerability", "What was happening", "What was going on", "Details of incident", "Details of issue"}},
 		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention",
 			"Corrective and Preventative Measures", "Corrective Measures", "Preventative Measures", "Preventive Measures", "Improvements",
 			"Actions", "Planned actions", "Immediate actions", "Recovery actions", "Going forward", "Moving forward",

@@ -546,6 +546,9 @@ func (c *compiledRule) contextAllows(sentence string, toks []token, i, end int) 
 		if negatedBefore(toks, i) || negatedAfter(toks, end) {
 			return false, -1
 		}
+		if (c.subject == "" || c.subject == SubjectAny) && conceded(toks, i, end) {
+			return false, -1 // "While it can be put down to human error, the tooling …"
+		}
 	case NegationRequire:
 		if !deniedBefore(toks, i) || abilityBefore(toks, i) {
 			return false, -1 // "not all cases can be tested by QA" is a limit, not an omission
@@ -678,6 +681,36 @@ func counterfactualIn(toks []token, end int) bool {
 			}
 		case "would've", "could've", "might've", "wouldn't've":
 			return true
+		}
+	}
+	return false
+}
+
+// concessives open a clause that grants what the sentence goes on to
+// qualify.
+var concessives = setOf("while", "whilst", "although", "though")
+
+// conceded reports whether the match [i, end) lies in a concessive clause
+// opening the sentence ("While it can be attributed to human error, it is
+// wrong to focus on the individual"): a framing granted, then set aside.
+// Rules about a person are not let off this way: a person's slip named in
+// a concession is still named.
+func conceded(toks []token, i, end int) bool {
+	start := 0
+	if len(toks) > 1 && toks[0].key == "even" {
+		start = 1 // "even though", "even if"
+	}
+	if !concessives[toks[start].key] && !(start == 1 && toks[1].key == "if") {
+		return false
+	}
+	for j := start + 1; j <= i; j++ {
+		if toks[j].breakBefore {
+			return false // the match is past the concessive clause
+		}
+	}
+	for j := end; j < len(toks); j++ {
+		if toks[j].breakBefore {
+			return true // a main clause follows
 		}
 	}
 	return false

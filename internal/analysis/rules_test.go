@@ -198,6 +198,9 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Root Cause", "The transfer reverts if it is called by anyone other than the pool contract.", false},
 		{"Root Cause", "This was changed to avoid a flood attack reported by Ines Duarte.", false},
 		{"Root Cause", "The migration was not reviewed by Kwame before it ran.", true},
+		// Held-out set H: human error conceded, then set aside.
+		{"Lessons Learned", "While the wrong command can be put down to human error, the tooling let it run on the wrong host without a prompt.", false},
+		{"Root Cause", "The wrong command was human error, while the tooling let it run.", true},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

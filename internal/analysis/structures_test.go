@@ -29,7 +29,8 @@ func TestRealWorldHeadingsSatisfyTheirSections(t *testing.T) {
 		// Bold labels on consecutive lines of one paragraph (a metadata block).
 		"metadata-block.md": {"Resolution", "Lessons Learned"},
 		// Security disclosures: the vulnerability is the cause.
-		"disclosure-shape.md": {"Impact", "Lessons Learned"},
+		"disclosure-shape.md":          {"Impact", "Lessons Learned"},
+		"incident-disclosure-shape.md": {"Impact", "Lessons Learned"},
 		// A personal debugging write-up: no impact, no follow-ups.
 		"debugging-blog-shape.md": {"Summary", "Impact", "Action Items", "Timeline"},
 	}
