@@ -261,14 +261,27 @@ func (m *languageMatcher) refersToThings(toks []token, p int) bool {
 		}
 		return true
 	}
-	if !scan(toks[:p]) {
+	// A pronoun refers to something close: the thirty words before it and
+	// the end of the sentence before, which also bounds the work a long
+	// crafted sentence can cause.
+	if !scan(toks[max(p-referWindow, 0):p]) {
 		return false
 	}
-	if m.prev != "" && !scan(tokenize(m.prev)) {
+	prev := m.prev
+	if len(prev) > referWindow*8 {
+		prev = prev[len(prev)-referWindow*8:]
+		if k := strings.IndexByte(prev, ' '); k >= 0 {
+			prev = prev[k+1:] // start at a word, not inside one
+		}
+	}
+	if prev != "" && !scan(tokenize(prev)) {
 		return false
 	}
 	return things
 }
+
+// referWindow is how many words back a pronoun is looked up.
+const referWindow = 30
 
 // pluralThing reports whether t is a lower-case plural noun that names no
 // person: "pods", "accounts", "packages".
