@@ -233,39 +233,51 @@ func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sec
 	return true
 }
 
+// outsiders are people a postmortem speaks of who are not its staff: a
+// pronoun referring to them ("users would have been unable to run the
+// tests if they upgraded") judges no one on the team.
+var outsiders = setOf("users", "customers", "clients", "visitors", "subscribers", "players", "buyers", "readers", "members")
+
 // pluralPronouns may refer to things as well as to people.
 var pluralPronouns = setOf("they", "them", "their", "themselves")
 
 // refersToThings reports whether plural pronoun p ("they", "them") can only
-// refer to things: the words before it in its sentence and the sentence
-// before (in the same block) name no person but do name things in the
-// plural ("the pods restarted because they ran out of memory"). With no
-// plural noun to refer to, "they" is taken as people, as it is in "they
-// pushed without a review".
+// refer to things or to outsiders: its sentence before it, or else the
+// sentence before (in the same block), names no person of the staff but
+// does name things or users in the plural ("the pods restarted because
+// they ran out of memory", "users could not run the tests if they
+// upgraded"). With no plural noun to refer to, "they" is taken as people,
+// as it is in "they pushed without a review".
 func (m *languageMatcher) refersToThings(toks []token, p int) bool {
 	if !pluralPronouns[toks[p].key] {
 		return false
 	}
-	things := false
-	scan := func(ts []token) bool { // false when a person is named
+	// scan tells what a stretch of words offers a pronoun: a person of the
+	// staff (+1), only things or outsiders in the plural (-1), or neither.
+	scan := func(ts []token) int {
+		found := 0
 		for j := range ts {
 			if pronouns[ts[j].key] {
 				continue
 			}
-			if isPerson(ts, j) {
-				return false
+			if outsiders[ts[j].key] {
+				found = -1 // users and customers are not the staff a rule judges
+				continue
 			}
-			if pluralThing(ts[j]) {
-				things = true
+			if isPerson(ts, j) {
+				return 1
+			}
+			if pluralThing(ts[j], j == 0) {
+				found = -1
 			}
 		}
-		return true
+		return found
 	}
-	// A pronoun refers to something close: the thirty words before it and
-	// the end of the sentence before, which also bounds the work a long
-	// crafted sentence can cause.
-	if !scan(toks[max(p-referWindow, 0):p]) {
-		return false
+	// A pronoun refers to something close: its own sentence first (the
+	// thirty words before it), then the end of the sentence before. The
+	// window also bounds the work a long crafted sentence can cause.
+	if v := scan(toks[max(p-referWindow, 0):p]); v != 0 {
+		return v < 0
 	}
 	prev := m.prev
 	if len(prev) > referWindow*8 {
@@ -274,23 +286,21 @@ func (m *languageMatcher) refersToThings(toks []token, p int) bool {
 			prev = prev[k+1:] // start at a word, not inside one
 		}
 	}
-	if prev != "" && !scan(tokenize(prev)) {
-		return false
-	}
-	return things
+	return prev != "" && scan(tokenize(prev)) < 0
 }
 
 // referWindow is how many words back a pronoun is looked up.
 const referWindow = 30
 
 // pluralThing reports whether t is a lower-case plural noun that names no
-// person: "pods", "accounts", "packages".
-func pluralThing(t token) bool {
+// person: "pods", "accounts", "packages" (capitalised when it opens the
+// sentence).
+func pluralThing(t token, first bool) bool {
 	k := t.key
 	if len(k) < 4 || k[len(k)-1] != 's' || t.possessive || personWords[k] || strings.HasSuffix(k, "ss") || strings.HasSuffix(k, "us") || strings.HasSuffix(k, "is") || strings.HasSuffix(k, "'s") {
 		return false
 	}
-	if r, _ := utf8.DecodeRuneInString(t.orig); !unicode.IsLower(r) {
+	if r, _ := utf8.DecodeRuneInString(t.orig); !unicode.IsLower(r) && !first {
 		return false
 	}
 	return !functionWords[k] && !skipWords[k] && !negators[k]
@@ -327,28 +337,71 @@ func nameWord(t token) bool {
 // written neither way. Only words a finding would name are looked up,
 // once each per document.
 func (m *languageMatcher) ordinaryWord(t token) bool {
-	if m.doc == nil || t.orig == "" || t.orig[0] == '@' || personWords[t.key] {
+	if m.doc == nil || t.orig == "" || t.orig[0] == '@' || personWords[t.key] || pronouns[t.key] {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(t.orig)
 	if !unicode.IsUpper(r) {
-		return false
+		// A lower-case possessive taken for a chat-style name ("pavel's
+		// change") is a noun when the document writes it after an article
+		// or in the plural ("the sender's account" beside "the senders").
+		if !t.possessive {
+			return false
+		}
+		return m.lookup("\x00"+t.key, func() bool { return writtenAsNoun(m.doc, t.key) })
 	}
 	if m.headingWords[t.key] {
 		return true
 	}
-	if v, ok := m.ordinary[t.key]; ok {
+	return m.lookup(t.key, func() bool { return writtenAsOrdinary(m.doc, t.key) })
+}
+
+// lookup answers a question about the document once per key, and reads
+// the document for at most maxOrdinaryLookups keys.
+func (m *languageMatcher) lookup(key string, read func() bool) bool {
+	if v, ok := m.ordinary[key]; ok {
 		return v
 	}
 	if len(m.ordinary) >= maxOrdinaryLookups {
 		return false // each lookup reads the document: a bounded number per document
 	}
-	v := writtenAsOrdinary(m.doc, t.key)
+	v := read()
 	if m.ordinary == nil {
 		m.ordinary = map[string]bool{}
 	}
-	m.ordinary[t.key] = v
+	m.ordinary[key] = v
 	return v
+}
+
+// writtenAsNoun reports whether doc holds key (lower case) after "the",
+// "a" or "an", or with a plural "s": a common noun, not a name.
+func writtenAsNoun(doc []byte, key string) bool {
+	if key == "" {
+		return false
+	}
+	w := []byte(key)
+	for off := 0; off < len(doc); {
+		i := bytes.Index(doc[off:], w)
+		if i < 0 {
+			break
+		}
+		i += off
+		end := i + len(w)
+		off = end
+		if i > 0 && isWordByte(doc[i-1]) {
+			continue
+		}
+		if end < len(doc) && doc[end] == 's' && (end+1 == len(doc) || !isWordByte(doc[end+1])) {
+			return true // "senders"
+		}
+		if end < len(doc) && isWordByte(doc[end]) {
+			continue
+		}
+		if articleBefore(doc[:i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxOrdinaryLookups bounds the document scans of ordinaryWord: a

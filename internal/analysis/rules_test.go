@@ -201,6 +201,15 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		// Held-out set H: human error conceded, then set aside.
 		{"Lessons Learned", "While the wrong command can be put down to human error, the tooling let it run on the wrong host without a prompt.", false},
 		{"Root Cause", "The wrong command was human error, while the tooling let it run.", true},
+		// Held-out set I: a duty handed on, a common noun's possessive, a
+		// product naming a noun, users in a hypothetical, a plural product.
+		{"Timeline", "The second engineer takes over the communications responsibilities of the incident commander role.", false},
+		{"Root Cause", "It was the responsibility of the developer to test it before the release.", true},
+		{"Root Cause", "A leftover balance stays with the senders. When we narrow down to just looking at the changes to sender's account, the gap shows.", false},
+		{"Root Cause", "Root cause: unknown; we need the cause of Relay tx failures first.", false},
+		{"Root Cause", "The root cause was Kwame.", true},
+		{"Summary", "Team members were unable to merge. Users would have been unable to run the tests if they upgraded, though nobody complained.", false},
+		{"Impact", "Most Runners would fail to start because the images were gone.", false},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

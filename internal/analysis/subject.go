@@ -92,6 +92,9 @@ var skipWords = setOf(
 // pronouns name a person only by referring back to one.
 var pronouns = setOf("he", "she", "they", "him", "her", "them", "his", "their", "himself", "herself", "themselves")
 
+// pluralQuantifiers come before plural nouns, not before names.
+var pluralQuantifiers = setOf("most", "many", "several", "few", "some", "all")
+
 // determiners come before things and roles, not before a person's name.
 var determiners = setOf("the", "a", "an", "this", "these", "those", "each", "every", "its", "our", "their",
 	"your", "another", "any", "some", "no")
@@ -159,6 +162,9 @@ func isPerson(toks []token, j int) bool {
 		}
 		if titleRun(toks, j) {
 			return false // "the Ingress", "the Fast Forward issues", "see Root Cause Analysis"
+		}
+		if j > 0 && !t.breakBefore && pluralQuantifiers[toks[j-1].key] && strings.HasSuffix(t.key, "s") {
+			return false // "most Binders would fail": a plural, not a name
 		}
 		if (j == 0 || t.breakBefore) && j+2 < len(toks) && toks[j+1].key == "to" && !toks[j+1].breakBefore && !baseVerbLike(toks[j+2]) {
 			return false // "Changes to lazy-loaded extensions": a noun phrase, not "Kwame to attend training"
@@ -492,6 +498,9 @@ func personNext(toks []token, end int) int {
 			continue
 		}
 		if isPerson(toks, j) {
+			if capitalisedModifier(toks, j) {
+				return -1 // "Cause of Recheck tx failures": a name modifying a noun
+			}
 			return j
 		}
 		if k == "not" || k == "never" || k == "no" {
@@ -517,6 +526,32 @@ func personNext(toks []token, end int) int {
 		return -1
 	}
 	return -1
+}
+
+// modifiedAfter are prepositions after which a name before a noun
+// modifies it: "cause of Recheck tx failures".
+var modifiedAfter = setOf("of", "for", "in", "on", "with", "from")
+
+// capitalisedModifier reports whether capitalised token j, after one of
+// modifiedAfter, stands before a
+// lower-case word that neither begins a predicate nor is a function word:
+// the name modifies a noun ("Recheck tx failures", "Komodo deploy
+// queue"), as a product's name does; a person's name after "root cause"
+// stands alone or before what they did.
+func capitalisedModifier(toks []token, j int) bool {
+	r, _ := utf8.DecodeRuneInString(toks[j].orig)
+	if !unicode.IsUpper(r) || toks[j].possessive || personWords[toks[j].key] || j+1 >= len(toks) || toks[j+1].breakBefore {
+		return false
+	}
+	if j == 0 || toks[j].breakBefore || !modifiedAfter[toks[j-1].key] {
+		return false // "that Giorgos deploy wrong version": a clause, in non-native English
+	}
+	n := toks[j+1]
+	r, _ = utf8.DecodeRuneInString(n.orig)
+	if !unicode.IsLower(r) || functionWords[n.key] || beginsPredicate(n.key) || skipWords[n.key] || negators[n.key] {
+		return false
+	}
+	return !strings.HasSuffix(n.key, "s") || strings.HasSuffix(n.key, "ss") || len(n.key) <= 3
 }
 
 // opensObject reports whether token j, after a gerund, begins what a verb
