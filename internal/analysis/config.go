@@ -18,7 +18,7 @@ func DefaultSections() []SectionSpec {
 			"Corrective and Preventative Measures", "Corrective Measures", "Preventative Measures", "Preventive Measures", "Improvements",
 			"Actions", "Planned actions", "Immediate actions", "Recovery actions", "Going forward", "Moving forward",
 			"What we are doing about it", "What were doing about it", "What is being done", "Prevent future", "Preventing", "Prevent", "Looking forward",
-			"Improving", "What will change", "Long term solution"}},
+			"Improving", "What will change", "Long term solution", "Will this happen again", "Will it happen again"}},
 	}
 }
 

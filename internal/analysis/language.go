@@ -236,7 +236,8 @@ func (m *languageMatcher) personStands(r *compiledRule, toks []token, p int, sec
 // outsiders are people a postmortem speaks of who are not its staff: a
 // pronoun referring to them ("users would have been unable to run the
 // tests if they upgraded") judges no one on the team.
-var outsiders = setOf("users", "customers", "clients", "visitors", "subscribers", "players", "buyers", "readers", "members")
+var outsiders = setOf("users", "customers", "clients", "visitors", "subscribers", "players", "buyers", "readers",
+	"user", "customer", "client", "visitor", "subscriber", "reporter", "reporters")
 
 // pluralPronouns may refer to things as well as to people.
 var pluralPronouns = setOf("they", "them", "their", "themselves")

@@ -210,6 +210,17 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Root Cause", "The root cause was Kwame.", true},
 		{"Summary", "Team members were unable to merge. Users would have been unable to run the tests if they upgraded, though nobody complained.", false},
 		{"Impact", "Most Runners would fail to start because the images were gone.", false},
+		// Held-out set J: a list of causes, praise, a decision with a
+		// purpose, a host name, a monitoring tool, a user referred to.
+		{"Root Cause", "Root causes: Pressure, unclear ownership", false},
+		{"Root Cause", "Root cause: Kwame, who pushed to the wrong cluster.", true},
+		{"Lessons Learned", "The change was reviewed twice, with comments that show attention to detail.", false},
+		{"Lessons Learned", "The on-call showed no sense of urgency.", true},
+		{"Timeline", "09:12 Team takes down the checkout page to prevent users from seeing errors.", false},
+		{"Timeline", "09:12 Kwame took down the checkout page by deleting the wrong service.", true},
+		{"Impact", "Half of the addresses served for status.dev failed to answer.", false},
+		{"Action Items", "The monitoring system should notify more people when the queue backs up.", false},
+		{"Resolution", "We only follow up with the user if they ask for it.", false},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

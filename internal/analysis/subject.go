@@ -498,8 +498,8 @@ func personNext(toks []token, end int) int {
 			continue
 		}
 		if isPerson(toks, j) {
-			if capitalisedModifier(toks, j) {
-				return -1 // "Cause of Recheck tx failures": a name modifying a noun
+			if capitalisedModifier(toks, j) || listOfNouns(toks, j) {
+				return -1 // "Cause of Recheck tx failures", "Root causes: Haste, poor communication"
 			}
 			return j
 		}
@@ -552,6 +552,20 @@ func capitalisedModifier(toks []token, j int) bool {
 		return false
 	}
 	return !strings.HasSuffix(n.key, "s") || strings.HasSuffix(n.key, "ss") || len(n.key) <= 3
+}
+
+// listOfNouns reports whether capitalised token j opens a list whose next
+// item is a lower-case noun phrase ("Haste, poor communication"): the items
+// are of a kind, so the first is a noun too. "Kwame, the on-call, …" and
+// "Kwame, who …" go on with a determiner or a function word.
+func listOfNouns(toks []token, j int) bool {
+	r, _ := utf8.DecodeRuneInString(toks[j].orig)
+	if !unicode.IsUpper(r) || toks[j].possessive || personWords[toks[j].key] || j+1 >= len(toks) || !toks[j+1].breakBefore {
+		return false
+	}
+	n := toks[j+1]
+	r, _ = utf8.DecodeRuneInString(n.orig)
+	return unicode.IsLower(r) && !functionWords[n.key] && !determiners[n.key] && !skipWords[n.key] && !personWords[n.key] && !beginsPredicate(n.key)
 }
 
 // opensObject reports whether token j, after a gerund, begins what a verb

@@ -101,6 +101,12 @@ func appendTokens(toks []token, s string, keys wordKeys) []token {
 				i++
 				continue
 			}
+			// A dot between letters keeps a host or file name one word:
+			// "flutter.dev", "config.yaml", "node.js".
+			if r == '.' && i > start && i+1 < len(s) && isLetterByte(s[i-1]) && isLetterByte(s[i+1]) {
+				i++
+				continue
+			}
 			break
 		}
 		ws, we := trimWord(s, start, i)
@@ -141,6 +147,8 @@ func trimWord(s string, start, end int) (int, int) {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func isLetterByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 
 // isPlainWord reports whether w is its own key before possessive
 // stripping: ASCII without capitals or apostrophes.
