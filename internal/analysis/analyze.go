@@ -240,6 +240,24 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 					}
 				}
 			}
+			// A plain-text label opening a paragraph or a list item ("User
+			// impact: …", "- Trigger: …") names a section too, when it
+			// ends with a section's name or alias.
+			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+				t, ok := c.(*ast.Text)
+				if !ok || c != n.FirstChild() && (t.Segment.Start == 0 || src[t.Segment.Start-1] != '\n') {
+					continue // not at the start of a line
+				}
+				if label, after, ok := plainLabel(t, src); ok && !quotedBlock(n) {
+					if specs := sm.endingKeys(normalizeName(string(label))); len(specs) > 0 {
+						node := n
+						if c != n.FirstChild() {
+							node = c
+						}
+						heads = append(heads, labelHeading(doc, sm, node, string(label), after, specs))
+					}
+				}
+			}
 			return ast.WalkSkipChildren, nil
 		case *east.Table:
 			// A table whose first column is headed "Follow-up" or "Action
@@ -360,6 +378,43 @@ func labelOf(n ast.Node, src []byte, b *blockText) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	return text, after, true
+}
+
+// quotedBlock reports whether block n sits in a block quote: a quoted
+// message's "Actions:" is not the postmortem's.
+func quotedBlock(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if _, ok := p.(*ast.Blockquote); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// plainLabel returns the text of a plain-text label opening a line with
+// text t ("User impact: …", or "User Impact:" alone): at most four words,
+// the first capitalised, then a colon that ends the text or is followed by
+// a space; and the body offset after the colon.
+func plainLabel(t *ast.Text, src []byte) ([]byte, int, bool) {
+	text := t.Segment.Value(src)
+	colon := bytes.IndexByte(text, ':')
+	if colon < 2 || colon > 40 || colon+1 < len(text) && text[colon+1] != ' ' || text[0] < 'A' || text[0] > 'Z' {
+		return nil, 0, false
+	}
+	label := text[:colon]
+	words := 0
+	for _, c := range label {
+		switch {
+		case c == ' ':
+			words++
+		case !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '&' || c == '/'):
+			return nil, 0, false
+		}
+	}
+	if words > 3 {
+		return nil, 0, false
+	}
+	return label, t.Segment.Start + colon + 1, true
 }
 
 func lineStartOf(src []byte, off int) int {

@@ -172,6 +172,24 @@ func (m *sectionMatcher) matchKeys(h string) []int {
 	return out
 }
 
+// endingKeys returns the specs whose name or an alias ends the normalised
+// text h, word for word: a plain-text label names a section when it ends
+// with the section's name ("User impact", "Trigger"), not when the name
+// is one word of a phrase ("Impact on revenue was small").
+func (m *sectionMatcher) endingKeys(h string) []int {
+	words := headingLemmas(h)
+	var out []int
+	for i := range m.specs {
+		for _, n := range m.names[i] {
+			if len(n) <= len(words) && slices.Equal(words[len(words)-len(n):], n) {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // indexWords returns where seq occurs in words, or -1.
 func indexWords(words, seq []string) int {
 	for i := 0; i+len(seq) <= len(words); i++ {

@@ -31,6 +31,8 @@ func TestRealWorldHeadingsSatisfyTheirSections(t *testing.T) {
 		// Security disclosures: the vulnerability is the cause.
 		"disclosure-shape.md":          {"Impact", "Lessons Learned"},
 		"incident-disclosure-shape.md": {"Impact", "Lessons Learned"},
+		// Plain-text labels opening list items, as in the SRE book's header.
+		"plain-labels.md": {"Timeline", "Lessons Learned"},
 		// A personal debugging write-up: no impact, no follow-ups.
 		"debugging-blog-shape.md": {"Summary", "Impact", "Action Items", "Timeline"},
 	}
