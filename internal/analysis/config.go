@@ -9,16 +9,16 @@ import "fmt"
 func DefaultSections() []SectionSpec {
 	return []SectionSpec{
 		{Name: "Summary", Aliases: []string{"TL;DR", "TLDR", "Overview", "What happened", "Synopsis", "Description", "Intro", "Introduction",
-			"What was the problem", "What is happening", "Problem statement"}},
+			"What was the problem", "What is happening", "Problem statement", "What happens"}},
 		{Name: "Impact", Aliases: []string{"Who was affected", "Users affected", "Customers affected", "Blast radius", "Affected", "Impacted", "What was impacted"}},
 		{Name: "Root Cause", Aliases: []string{"Root Causes", "Causes", "Contributing Factors", "What caused it", "Why it happened", "Why did it happen", "Trigger", "What went wrong", "Why", "How did this happen", "How it happened",
 			"Vulnerability", "What was happening", "What was going on", "Details of incident", "Details of issue",
-			"What allowed this to happen"}},
+			"What allowed this to happen", "Origin"}},
 		{Name: "Action Items", Aliases: []string{"Corrective Actions", "Preventive Actions", "Preventative Actions", "Follow-ups", "Follow-up", "Follow-up actions", "Next steps", "Action plan", "Remediation items", "Prevention",
 			"Corrective and Preventative Measures", "Corrective Measures", "Preventative Measures", "Preventive Measures", "Improvements",
 			"Actions", "Planned actions", "Immediate actions", "Recovery actions", "Going forward", "Moving forward",
 			"What we are doing about it", "What were doing about it", "What is being done", "Prevent future", "Preventing", "Prevent", "Looking forward",
-			"Improving", "What will change", "Long term solution", "Will this happen again", "Will it happen again"}},
+			"Improving", "What will change", "Long term solution", "Will this happen again", "Will it happen again", "What happens now"}},
 	}
 }
 

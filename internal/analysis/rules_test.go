@@ -221,6 +221,15 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Impact", "Half of the addresses served for status.dev failed to answer.", false},
 		{"Action Items", "The monitoring system should notify more people when the queue backs up.", false},
 		{"Resolution", "We only follow up with the user if they ask for it.", false},
+		// Held-out set K: people who suffered a fault, an article before
+		// "only", a gerund opening a sentence, a name ending in "-dev", money
+		// deployed.
+		{"Impact", "Two of the operators who restarted that week hit the corruption.", false},
+		{"Root Cause", "The operator corrupted the index by restarting it mid-write.", true},
+		{"Resolution", "The archive node held the only full copy of the history, so its 90 GiB database was repaired.", false},
+		{"Timeline", "Testing caused a 403 on the first try, but the second attempt passed.", false},
+		{"Timeline", "A few days later a similar outage is avoided when -dev breaks and the deploy is held.", false},
+		{"Resolution", "The vault was configured to stop deploying funds while the problem was investigated.", false},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

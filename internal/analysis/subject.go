@@ -72,6 +72,8 @@ var notNames = setOf(
 	"scala", "elixir", "erlang", "haskell", "swift",
 	// Severity and priority levels ("P1 High").
 	"high", "medium", "low", "critical", "severe", "moderate",
+	// Units written with a capital inside ("90 GiB").
+	"kib", "mib", "gib", "tib", "kbps", "mbps", "gbps",
 )
 
 // Words the subject search steps over: determiners, auxiliaries, adverbs.
@@ -183,8 +185,8 @@ func isPerson(toks []token, j int) bool {
 			// only snapshots".
 			followedByPredicate = beginsPredicate(toks[j+2].key) && !isGerund(toks[j+2].key)
 		}
-		if (j == 0 || t.breakBefore) && !t.possessive && adjectiveLike(t.key) {
-			return false // "Needless to say, …", "Careful review …"
+		if (j == 0 || t.breakBefore) && !t.possessive && (adjectiveLike(t.key) || isGerund(t.key)) {
+			return false // "Needless to say, …", "Testing caused a 403": an adjective or a gerund
 		}
 		switch {
 		case j == 0:

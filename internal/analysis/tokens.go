@@ -118,6 +118,10 @@ func appendTokens(toks []token, s string, keys wordKeys) []token {
 		t := token{start: int32(ws), end: int32(we), orig: word, breakBefore: brk}
 		brk = false
 		t.key, t.possessive = keys.of(word)
+		if ws == start+1 && s[start] == '-' && personWords[t.key] {
+			// "-dev", "-admin": a flag or the end of a name, not a role.
+			t.key = "-" + t.key
+		}
 		toks = append(toks, t)
 	}
 	return toks
