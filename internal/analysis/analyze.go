@@ -222,6 +222,11 @@ func collectHeadings(doc *document, specs []SectionSpec) []heading {
 			// So does one opening a later line of the paragraph, as in a
 			// block of metadata ("**Date:** …", "**Affected:** …" on
 			// consecutive lines); that heading stands at its own line.
+			// Every label has a colon near a line's start: most paragraphs
+			// are passed over on that alone.
+			if !colonNearLineStart(n, src) {
+				return ast.WalkSkipChildren, nil
+			}
 			for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 				if _, ok := c.(*ast.Emphasis); !ok {
 					continue
@@ -378,6 +383,20 @@ func labelOf(n ast.Node, src []byte, b *blockText) ([]byte, int, bool) {
 		return nil, 0, false
 	}
 	return text, after, true
+}
+
+// colonNearLineStart reports whether one of block n's lines has a colon
+// within its first 64 bytes, where a label's colon stands.
+func colonNearLineStart(n ast.Node, src []byte) bool {
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		v := seg.Value(src)
+		if bytes.IndexByte(v[:min(len(v), 64)], ':') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // quotedBlock reports whether block n sits in a block quote: a quoted
