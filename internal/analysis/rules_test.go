@@ -230,6 +230,8 @@ func TestPublishedPostmortemShapes(t *testing.T) {
 		{"Timeline", "Testing caused a 403 on the first try, but the second attempt passed.", false},
 		{"Timeline", "A few days later a similar outage is avoided when -dev breaks and the deploy is held.", false},
 		{"Resolution", "The vault was configured to stop deploying funds while the problem was investigated.", false},
+		// Held-out set L: a plural noun opening a sentence.
+		{"Resolution", "Keepers were removed from the affected strategies so that no harvest would run.", false},
 		// "They" and "them" refer back to things when no person is named.
 		{"Action Items", "The audit found stale deploy accounts; remove them from the team.", false},
 		{"Action Items", "The interns broke the build twice; remove them from the team.", true},

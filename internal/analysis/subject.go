@@ -94,6 +94,9 @@ var skipWords = setOf(
 // pronouns name a person only by referring back to one.
 var pronouns = setOf("he", "she", "they", "him", "her", "them", "his", "their", "himself", "herself", "themselves")
 
+// pluralVerbs agree with a plural subject, never with one person's name.
+var pluralVerbs = setOf("were", "are", "weren't", "aren't")
+
 // pluralQuantifiers come before plural nouns, not before names.
 var pluralQuantifiers = setOf("most", "many", "several", "few", "some", "all")
 
@@ -187,6 +190,9 @@ func isPerson(toks []token, j int) bool {
 		}
 		if (j == 0 || t.breakBefore) && !t.possessive && (adjectiveLike(t.key) || isGerund(t.key)) {
 			return false // "Needless to say, …", "Testing caused a 403": an adjective or a gerund
+		}
+		if (j == 0 || t.breakBefore) && !t.possessive && strings.HasSuffix(t.key, "s") && j+1 < len(toks) && !toks[j+1].breakBefore && pluralVerbs[toks[j+1].key] {
+			return false // "Keepers were removed": a plural noun, not a name
 		}
 		switch {
 		case j == 0:
