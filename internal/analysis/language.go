@@ -380,11 +380,21 @@ func writtenAsNoun(doc []byte, key string) bool {
 	if key == "" {
 		return false
 	}
-	w := []byte(key)
+	return anyOccurrence(doc, []byte(key), func(i, end int) bool {
+		if end < len(doc) && doc[end] == 's' && (end+1 == len(doc) || !isWordByte(doc[end+1])) {
+			return true // "senders"
+		}
+		return (end == len(doc) || !isWordByte(doc[end])) && articleBefore(doc[:i])
+	})
+}
+
+// anyOccurrence reports whether f holds for some occurrence [i, end) of w
+// in doc that does not begin inside a word, trying them in order.
+func anyOccurrence(doc, w []byte, f func(i, end int) bool) bool {
 	for off := 0; off < len(doc); {
 		i := bytes.Index(doc[off:], w)
 		if i < 0 {
-			break
+			return false
 		}
 		i += off
 		end := i + len(w)
@@ -392,13 +402,7 @@ func writtenAsNoun(doc []byte, key string) bool {
 		if i > 0 && isWordByte(doc[i-1]) {
 			continue
 		}
-		if end < len(doc) && doc[end] == 's' && (end+1 == len(doc) || !isWordByte(doc[end+1])) {
-			return true // "senders"
-		}
-		if end < len(doc) && isWordByte(doc[end]) {
-			continue
-		}
-		if articleBefore(doc[:i]) {
+		if f(i, end) {
 			return true
 		}
 	}
@@ -424,29 +428,20 @@ func writtenAsOrdinary(doc []byte, key string) bool {
 	r, n := utf8.DecodeRune(capital)
 	capital = append([]byte(string(unicode.ToUpper(r))), capital[n:]...)
 	for k, w := range [][]byte{[]byte(key), capital} {
-		for off := 0; off < len(doc); {
-			i := bytes.Index(doc[off:], w)
-			if i < 0 {
-				break
+		found := anyOccurrence(doc, w, func(i, end int) bool {
+			if end < len(doc) && isWordByte(doc[end]) {
+				return false
 			}
-			i += off
-			end := i + len(w)
-			off = end
-			if i > 0 && isWordByte(doc[i-1]) || end < len(doc) && isWordByte(doc[end]) {
-				continue
-			}
-			if k == 0 {
-				return true // the word in lower case
-			}
-			if articleBefore(doc[:i]) {
-				return true
+			if k == 0 || articleBefore(doc[:i]) {
+				return true // the word in lower case, or after an article
 			}
 			if end < len(doc) && (doc[end] == '\'' || bytes.HasPrefix(doc[end:], []byte("’"))) {
-				continue // a possessive: "in Ingrid's branch"
+				return false // a possessive: "in Ingrid's branch"
 			}
-			if thingPrepositionBefore(doc[:i]) || thingAfter(doc[end:]) {
-				return true
-			}
+			return thingPrepositionBefore(doc[:i]) || thingAfter(doc[end:])
+		})
+		if found {
+			return true
 		}
 	}
 	return false
