@@ -541,11 +541,10 @@ func personNext(toks []token, end int) int {
 var modifiedAfter = setOf("of", "for", "in", "on", "with", "from")
 
 // capitalisedModifier reports whether capitalised token j, after one of
-// modifiedAfter, stands before a
-// lower-case word that neither begins a predicate nor is a function word:
-// the name modifies a noun ("Recheck tx failures", "Komodo deploy
-// queue"), as a product's name does; a person's name after "root cause"
-// stands alone or before what they did.
+// modifiedAfter, stands before a lower-case word that neither begins a
+// predicate nor is a function word: the name modifies a noun ("Recheck tx
+// failures", "Komodo deploy queue"), as a product's name does; a person's
+// name after "root cause" stands alone or before what they did.
 func capitalisedModifier(toks []token, j int) bool {
 	r, _ := utf8.DecodeRuneInString(toks[j].orig)
 	if !unicode.IsUpper(r) || toks[j].possessive || personWords[toks[j].key] || j+1 >= len(toks) || toks[j+1].breakBefore {
