@@ -86,8 +86,8 @@ const (
 )
 
 // readsAsEnglish reports whether the document's prose reads as English: in
-// English about a third of the words are function words such as "the",
-// "of" and "was"; in French, Spanish or German prose few are. Short
+// English prose a fifth to two fifths of the words are function words such
+// as "the", "of" and "was"; in French, Spanish or German prose few are. Short
 // documents, and those whose paragraphs hold too few words to tell, count
 // as English.
 func readsAsEnglish(doc *document) bool {

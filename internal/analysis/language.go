@@ -451,7 +451,7 @@ func writtenAsOrdinary(doc []byte, key string) bool {
 // a system, not a person ("in Infisical", "via Blockscout", "posted on
 // Twitter"). "With", "from" and "to" are left out: they come before people
 // too, and so does "on" after the verbs in onPerson ("relied on Ingrid").
-var thingPrepositions = [][]byte{[]byte("in"), []byte("into"), []byte("onto"), []byte("via"), []byte("using"), []byte("inside"), []byte("within"), []byte("through"), []byte("on")}
+var thingPrepositions = setOf("in", "into", "onto", "via", "using", "inside", "within", "through", "on")
 
 var onPerson = setOf("rely", "relied", "relies", "relying", "depend", "depends", "depended", "depending", "wait", "waited",
 	"waiting", "waits", "focus", "focused", "blame", "blamed", "pressure", "call", "called", "calling", "calls", "count",
@@ -461,27 +461,15 @@ var onPerson = setOf("rely", "relied", "relies", "relying", "depend", "depends",
 // thingPrepositionBefore reports whether text ends with one of
 // thingPrepositions and a space.
 func thingPrepositionBefore(text []byte) bool {
-	t := bytes.TrimRight(text, " ")
-	if len(t) == len(text) {
+	w, rest, spaced := trailingWord(text)
+	if !spaced || !thingPrepositions[string(w)] {
 		return false
 	}
-	for _, p := range thingPrepositions {
-		if !bytes.HasSuffix(t, p) || len(t) > len(p) && isWordByte(t[len(t)-len(p)-1]) {
-			continue
-		}
-		if string(p) == "on" {
-			before := bytes.TrimRight(t[:len(t)-len(p)], " ")
-			k := len(before)
-			for k > 0 && isWordByte(before[k-1]) {
-				k--
-			}
-			if onPerson[strings.ToLower(string(before[k:]))] {
-				continue
-			}
-		}
-		return true
+	if string(w) == "on" {
+		verb, _, _ := trailingWord(rest)
+		return !onPerson[strings.ToLower(string(verb))]
 	}
-	return false
+	return true
 }
 
 // thingNouns follow the name of a product or a company, never a person's:
@@ -496,7 +484,7 @@ var thingNouns = setOf("cluster", "clusters", "server", "servers", "service", "s
 	"metrics", "config", "configuration", "controller", "cache", "queue", "scheduler", "agent", "daemon",
 	"runner", "runners", "workflow", "workflows", "site", "website", "ui", "console", "portal", "store",
 	"support", "staff", "users", "customers", "engineers", "developers", "maintainers", "infrastructure",
-	"deployment", "deployments", "stack", "instance", "tool", "tools", "module", "modules", "hosts", "host")
+	"deployment", "deployments", "stack", "tool", "tools", "module", "modules", "hosts", "host")
 
 // thingAfter reports whether text, what follows a capitalised word,
 // begins with a space and a version, an acronym, a system's name or one of
@@ -539,16 +527,23 @@ func isWordByte(c byte) bool {
 
 // articleBefore reports whether text ends with "the ", "a " or "an ".
 func articleBefore(text []byte) bool {
-	t := bytes.TrimRight(text, " ")
-	if len(t) == len(text) {
-		return false
-	}
-	for _, a := range []string{"the", "The", "a", "A", "an", "An"} {
-		if bytes.HasSuffix(t, []byte(a)) && (len(t) == len(a) || !isWordByte(t[len(t)-len(a)-1])) {
-			return true
-		}
+	w, _, spaced := trailingWord(text)
+	switch string(w) {
+	case "the", "The", "a", "A", "an", "An":
+		return spaced
 	}
 	return false
+}
+
+// trailingWord splits text, trailing spaces set aside, into its last word
+// and what comes before it; spaced reports whether text ended with a space.
+func trailingWord(text []byte) (word, rest []byte, spaced bool) {
+	t := bytes.TrimRight(text, " ")
+	k := len(t)
+	for k > 0 && isWordByte(t[k-1]) {
+		k--
+	}
+	return t[k:], t[:k], len(t) < len(text)
 }
 
 func wordsMatch(toks []token, words []string) bool {

@@ -23,9 +23,9 @@ type heading struct {
 	specs    []int
 	specKeys []string
 	key      string // normalised heading text
-	// node is the heading, or the paragraph or table that stands for one
-	// (label: a bold label opening a paragraph, "**Impact**: …", or a
-	// follow-up table).
+	// node is the heading, or what stands for one (label): the paragraph a
+	// label opens ("**Impact**: …", "User impact: …"), the bold or text
+	// node of a label opening a later line, or a follow-up table.
 	node  ast.Node
 	label bool
 }
